@@ -1,0 +1,7 @@
+export const site = {
+  serviceName: "Your GP health record online",
+  errorTitle: "Sorry, there is a problem with the service",
+  errorBody: "Try again later. If you need to tell your GP practice something urgently, phone them.",
+  notFoundTitle: "Page not found",
+  notFoundBody: "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.",
+};

@@ -1,0 +1,68 @@
+// Calendar days are ISO strings ("YYYY-MM-DD") rather than Date objects, so that a day never
+// silently shifts when it crosses a time-zone boundary.
+
+const ISO_DAY_PATTERN = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+export interface DayParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** The parts of an ISO day, or null when it is malformed or not a real calendar date. */
+export function parseIsoDay(value: string): DayParts | null {
+  const match = ISO_DAY_PATTERN.exec(value);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12) return null;
+  if (day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
+}
+
+export function isIsoDay(value: string): boolean {
+  return parseIsoDay(value) !== null;
+}
+
+export function formatIsoDay({ year, month, day }: DayParts): string {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+// Built once: constructing a DateTimeFormat is far slower than using one.
+const londonDayFormat = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/**
+ * The calendar day an instant falls on for a practice in the UK. Clinical systems record
+ * dates in UK local time, so a 23:30 UTC entry in summer (BST) belongs to the next day.
+ */
+export function ukLocalDay(instant: Date): string {
+  if (Number.isNaN(instant.getTime())) throw new RangeError("ukLocalDay needs a valid Date");
+  const parts = londonDayFormat.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes): number => {
+    const found = parts.find((candidate) => candidate.type === type);
+    if (!found) throw new RangeError(`Intl.DateTimeFormat gave no ${type} part`);
+    return Number(found.value);
+  };
+  return formatIsoDay({ year: part("year"), month: part("month"), day: part("day") });
+}
+
+/** Orders ISO days; fixed-width ISO strings sort correctly as text. */
+export function compareDays(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,265 @@
+import { isStaffRole, type Actor } from "./roles";
+
+export const REQUEST_KINDS = ["opt-out", "opt-in", "withdraw-opt-out"] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+export const REQUEST_STATES = [
+  "received",
+  "identity-check",
+  "triage",
+  "clinician-review",
+  "counselling",
+  "decided",
+  "actioned",
+  "closed",
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const OPEN_REQUEST_STATES = [
+  "received",
+  "identity-check",
+  "triage",
+  "clinician-review",
+  "counselling",
+  "decided",
+  "actioned",
+] as const satisfies readonly RequestState[];
+export type OpenRequestState = (typeof OPEN_REQUEST_STATES)[number];
+
+export const DECISION_OUTCOMES = ["granted", "withheld", "opt-out-recorded", "rejected-unverified"] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+export function isOpenRequestState(state: RequestState): state is OpenRequestState {
+  return state !== "closed";
+}
+
+/** Wording for staff screens and refusal reasons. */
+export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
+  received: "received",
+  "identity-check": "identity check",
+  triage: "triage",
+  "clinician-review": "clinician review",
+  counselling: "counselling",
+  decided: "decided",
+  actioned: "actioned",
+  closed: "closed",
+};
+
+const NEXT_STATES: Record<RequestState, readonly RequestState[]> = {
+  received: ["identity-check", "triage"],
+  "identity-check": ["triage", "decided"],
+  triage: ["clinician-review", "decided"],
+  "clinician-review": ["counselling", "decided"],
+  counselling: ["decided"],
+  decided: ["actioned", "closed"],
+  actioned: ["closed"],
+  closed: [],
+};
+
+/** Every state the machine can reach in one step, before roles and context are considered. */
+export function nextStates(from: RequestState): readonly RequestState[] {
+  return NEXT_STATES[from];
+}
+
+/** The outcomes that make sense for each kind: an opt-out is never "granted", for example. */
+export const OUTCOMES_BY_KIND: Record<RequestKind, readonly DecisionOutcome[]> = {
+  "opt-out": ["opt-out-recorded", "rejected-unverified"],
+  "opt-in": ["granted", "withheld", "rejected-unverified"],
+  "withdraw-opt-out": ["granted", "withheld", "rejected-unverified"],
+};
+
+export function isOutcomeAllowedFor(kind: RequestKind, outcome: DecisionOutcome): boolean {
+  return OUTCOMES_BY_KIND[kind].includes(outcome);
+}
+
+/** Whether a decision leaves work to do in the clinical system before the patient is told. */
+export function needsClinicalSystemAction(outcome: DecisionOutcome): boolean {
+  switch (outcome) {
+    case "granted":
+    case "withheld":
+    case "opt-out-recorded":
+      return true;
+    case "rejected-unverified":
+      return false;
+    default: {
+      const unhandled: never = outcome;
+      throw new Error(`Unhandled decision outcome: ${String(unhandled)}`);
+    }
+  }
+}
+
+export interface TransitionContext {
+  kind: RequestKind;
+  enhancedReview: boolean;
+  identityMatched: boolean;
+  outcome?: DecisionOutcome;
+}
+
+/** DESIGN §2: an opt-in from a patient with an active or tied 104 always needs a clinician. */
+export function needsClinicianDecision(ctx: Pick<TransitionContext, "kind" | "enhancedReview">): boolean {
+  return ctx.kind === "opt-in" && ctx.enhancedReview;
+}
+
+export type TransitionCheck = { ok: true } | { ok: false; reason: string };
+
+const ALLOWED: TransitionCheck = { ok: true };
+
+function refuse(reason: string): TransitionCheck {
+  return { ok: false, reason };
+}
+
+const KIND_LABELS: Record<RequestKind, string> = {
+  "opt-out": "an opt-out",
+  "opt-in": "an opt-in",
+  "withdraw-opt-out": "a withdrawal of an opt-out",
+};
+
+const OUTCOME_LABELS: Record<DecisionOutcome, string> = {
+  granted: "granted",
+  withheld: "withheld",
+  "opt-out-recorded": "opt-out recorded",
+  "rejected-unverified": "rejected (identity not verified)",
+};
+
+function requireSystem(actor: Actor): TransitionCheck {
+  return actor === "system" ? ALLOWED : refuse("Only the portal itself can route a newly received request.");
+}
+
+function requireStaff(actor: Actor): TransitionCheck {
+  return isStaffRole(actor) ? ALLOWED : refuse("Only a member of staff can make this change.");
+}
+
+function requireClinician(actor: Actor, task: string): TransitionCheck {
+  return actor === "clinician" ? ALLOWED : refuse(`Only a clinician can ${task}.`);
+}
+
+function checkOutcomeForKind(ctx: TransitionContext): TransitionCheck {
+  if (ctx.outcome === undefined) return refuse("Choose a decision outcome.");
+  if (!isOutcomeAllowedFor(ctx.kind, ctx.outcome)) {
+    return refuse(
+      `The outcome "${OUTCOME_LABELS[ctx.outcome]}" does not apply to ${KIND_LABELS[ctx.kind]} request.`,
+    );
+  }
+  return ALLOWED;
+}
+
+function checkDecision(actor: Actor, ctx: TransitionContext): TransitionCheck {
+  const outcomeCheck = checkOutcomeForKind(ctx);
+  if (!outcomeCheck.ok) return outcomeCheck;
+  if (needsClinicianDecision(ctx)) {
+    return requireClinician(actor, "decide an opt-in from a patient who needs an enhanced review");
+  }
+  return ALLOWED;
+}
+
+function firstRefusal(...checks: Array<() => TransitionCheck>): TransitionCheck {
+  for (const check of checks) {
+    const result = check();
+    if (!result.ok) return result;
+  }
+  return ALLOWED;
+}
+
+/**
+ * Whether `actor` may move a request from `from` to `to`. Refusal reasons are shown to staff, so
+ * they say what to do rather than name the rule.
+ */
+export function checkTransition(
+  from: RequestState,
+  to: RequestState,
+  actor: Actor,
+  ctx: TransitionContext,
+): TransitionCheck {
+  if (!nextStates(from).includes(to)) {
+    return refuse(
+      `A request cannot move from ${REQUEST_STATE_LABELS[from]} to ${REQUEST_STATE_LABELS[to]}.`,
+    );
+  }
+  switch (from) {
+    case "received":
+      return firstRefusal(
+        () => requireSystem(actor),
+        () => {
+          if (to === "triage" && !ctx.identityMatched) {
+            return refuse("A request that did not match a patient must go to an identity check first.");
+          }
+          if (to === "identity-check" && ctx.identityMatched) {
+            return refuse("A request that matched a patient goes straight to triage.");
+          }
+          return ALLOWED;
+        },
+      );
+    case "identity-check":
+      if (to === "triage") {
+        return firstRefusal(
+          () => requireStaff(actor),
+          () =>
+            ctx.identityMatched
+              ? ALLOWED
+              : refuse("Confirm the patient's identity before moving the request to triage."),
+        );
+      }
+      return firstRefusal(
+        () => requireStaff(actor),
+        () =>
+          ctx.outcome === "rejected-unverified"
+            ? ALLOWED
+            : refuse(
+                "A request still waiting for an identity check can only be rejected as unverified. Confirm the identity to decide it any other way.",
+              ),
+        () => checkDecision(actor, ctx),
+      );
+    case "triage":
+      if (to === "clinician-review") return requireStaff(actor);
+      return firstRefusal(
+        () => requireStaff(actor),
+        () =>
+          needsClinicianDecision(ctx)
+            ? refuse(
+                "An opt-in from a patient who needs an enhanced review must go to clinician review before it is decided.",
+              )
+            : ALLOWED,
+        () => checkDecision(actor, ctx),
+      );
+    case "clinician-review":
+      if (to === "counselling") return requireClinician(actor, "arrange counselling");
+      return firstRefusal(
+        () => requireClinician(actor, "decide a request under clinician review"),
+        () => checkDecision(actor, ctx),
+      );
+    case "counselling":
+      return firstRefusal(
+        () => requireClinician(actor, "decide a request after counselling"),
+        () => checkDecision(actor, ctx),
+      );
+    case "decided":
+      if (to === "actioned") {
+        return firstRefusal(
+          () => requireStaff(actor),
+          () => checkOutcomeForKind(ctx),
+          () =>
+            ctx.outcome !== undefined && needsClinicalSystemAction(ctx.outcome)
+              ? ALLOWED
+              : refuse(
+                  "A request rejected as unverified needs nothing done in the clinical system. Close it instead.",
+                ),
+        );
+      }
+      // Closing tells the patient; the portal or any member of staff may do that.
+      return firstRefusal(
+        () => checkOutcomeForKind(ctx),
+        () =>
+          ctx.outcome !== undefined && !needsClinicalSystemAction(ctx.outcome)
+            ? ALLOWED
+            : refuse("Record the change in the clinical system and mark the request actioned before closing it."),
+      );
+    case "actioned":
+      return ALLOWED;
+    case "closed":
+      return refuse("A closed request cannot be changed.");
+    default: {
+      const unhandled: never = from;
+      throw new Error(`Unhandled request state: ${String(unhandled)}`);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../../db/executor.server";
+import { codedEntries, patients } from "../../db/schema";
+
+export type Patient = typeof patients.$inferSelect;
+export type NewPatient = Omit<typeof patients.$inferInsert, "id" | "createdAt" | "updatedAt">;
+export type CodedEntryRow = typeof codedEntries.$inferSelect;
+export type NewCodedEntry = Omit<typeof codedEntries.$inferInsert, "id">;
+
+// 1,000 rows of ~20 columns stays well inside PostgreSQL's 65,535 parameters.
+const BATCH = 1000;
+
+export async function countPatients(db: Executor, practiceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(patients)
+    .where(eq(patients.practiceId, practiceId));
+  return row?.n ?? 0;
+}
+
+/** What the access-state rules need of each patient, in NHS-number order. */
+export async function listPatientsForAccessState(db: Executor, practiceId: string) {
+  return db
+    .select({
+      id: patients.id,
+      nhsNumber: patients.nhsNumber,
+      dateOfBirth: patients.dateOfBirth,
+      deceased: patients.deceased,
+      registration: patients.registration,
+    })
+    .from(patients)
+    .where(eq(patients.practiceId, practiceId))
+    .orderBy(asc(patients.nhsNumber));
+}
+
+export async function listCodedEntries(db: Executor, practiceId: string) {
+  return db
+    .select({
+      patientId: codedEntries.patientId,
+      code: codedEntries.code,
+      recordedOn: codedEntries.recordedOn,
+      recordedAt: codedEntries.recordedAt,
+    })
+    .from(codedEntries)
+    .where(eq(codedEntries.practiceId, practiceId));
+}
+
+/**
+ * Inserts new patients and updates existing ones (matched on practice and
+ * NHS number). Returns each patient's id by NHS number.
+ */
+export async function upsertPatients(
+  db: Executor,
+  rows: readonly NewPatient[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const saved = await db
+      .insert(patients)
+      .values(batch)
+      .onConflictDoUpdate({
+        target: [patients.practiceId, patients.nhsNumber],
+        set: {
+          givenName: sql`excluded.given_name`,
+          familyName: sql`excluded.family_name`,
+          dateOfBirth: sql`excluded.date_of_birth`,
+          addressLine1: sql`excluded.address_line_1`,
+          addressLine2: sql`excluded.address_line_2`,
+          addressLine3: sql`excluded.address_line_3`,
+          addressLine4: sql`excluded.address_line_4`,
+          postcode: sql`excluded.postcode`,
+          email: sql`excluded.email`,
+          mobile: sql`excluded.mobile`,
+          contactIsPrivate: sql`excluded.contact_is_private`,
+          deceased: sql`excluded.deceased`,
+          onlineAccount: sql`excluded.online_account`,
+          registration: sql`excluded.registration`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning({ id: patients.id, nhsNumber: patients.nhsNumber });
+    for (const row of saved) ids.set(row.nhsNumber, row.id);
+  }
+  return ids;
+}
+
+/** Replaces the coded history of the given patients with `entries`. */
+export async function replaceCodedEntries(
+  db: Executor,
+  practiceId: string,
+  patientIds: readonly string[],
+  entries: readonly NewCodedEntry[],
+): Promise<void> {
+  for (let i = 0; i < patientIds.length; i += BATCH) {
+    await db
+      .delete(codedEntries)
+      .where(
+        and(
+          eq(codedEntries.practiceId, practiceId),
+          inArray(codedEntries.patientId, patientIds.slice(i, i + BATCH)),
+        ),
+      );
+  }
+  for (let i = 0; i < entries.length; i += BATCH) {
+    await db.insert(codedEntries).values(entries.slice(i, i + BATCH));
+  }
+}

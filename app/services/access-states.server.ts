@@ -1,0 +1,73 @@
+import { getDb } from "../../db/client.server";
+import { effectiveAccessState, type AccessState, type CodedEntry } from "../domain/access-state";
+import { isEligible } from "../domain/eligibility";
+import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
+import { listDecisionEffects } from "../models/decisions.server";
+import { listCodedEntries, listPatientsForAccessState } from "../models/patients.server";
+import { getPracticeByOdsCode } from "../models/practices.server";
+
+export interface PatientAccessState {
+  nhsNumber: string;
+  state: AccessState;
+  enhancedReview: boolean;
+  eligible: boolean;
+}
+
+export type AccessStatesResult =
+  | { ok: true; patients: PatientAccessState[] }
+  | { ok: false; error: string };
+
+/**
+ * Every patient's effective access state, worked out from the coded history
+ * of the latest import plus the portal's own decisions that no import has
+ * shown yet (DESIGN §2). Never stored: always derived.
+ */
+export async function listAccessStates(odsCode: string, asOf: string): Promise<AccessStatesResult> {
+  const db = getDb();
+  const practice = await getPracticeByOdsCode(db, odsCode);
+  if (!practice) return { ok: false, error: `There is no practice with ODS code ${odsCode}.` };
+
+  const [patients, entries, decisions] = await Promise.all([
+    listPatientsForAccessState(db, practice.id),
+    listCodedEntries(db, practice.id),
+    listDecisionEffects(db, practice.id),
+  ]);
+
+  const history = new Map<string, { entries: CodedEntry[]; accessGrants: RecordedAt[] }>();
+  const historyOf = (patientId: string) => {
+    let h = history.get(patientId);
+    if (!h) history.set(patientId, (h = { entries: [], accessGrants: [] }));
+    return h;
+  };
+  for (const entry of entries) {
+    historyOf(entry.patientId).entries.push({
+      code: entry.code,
+      recordedAt: entry.recordedAt ? recordedAtInstant(entry.recordedAt) : recordedOnDay(entry.recordedOn),
+    });
+  }
+  for (const decision of decisions) {
+    const h = historyOf(decision.patientId!);
+    const at = recordedAtInstant(decision.decidedAt);
+    // A code the practice was asked to enter counts until an import shows it.
+    if (decision.codeToEnter && !decision.confirmedAt) h.entries.push({ code: decision.codeToEnter, recordedAt: at });
+    if (decision.outcome === "granted") h.accessGrants.push(at);
+  }
+
+  return {
+    ok: true,
+    patients: patients.map((p) => {
+      const { state, enhancedReview } = effectiveAccessState(
+        history.get(p.id) ?? { entries: [], accessGrants: [] },
+      );
+      return {
+        nhsNumber: p.nhsNumber,
+        state,
+        enhancedReview,
+        eligible: isEligible(
+          { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
+          asOf,
+        ),
+      };
+    }),
+  };
+}

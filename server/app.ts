@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import helmet from "helmet";
+import type { ViteDevServer } from "vite";
+import { checkDatabaseHealth } from "../app/services/health.server";
+
+export interface AppOptions {
+  production: boolean;
+  /** In development, Vite serves and rebuilds the app on every request. */
+  vite?: ViteDevServer;
+  build?: ServerBuild;
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", 1);
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: options.vite
+        ? false // Vite's dev client injects inline scripts.
+        : {
+            useDefaults: true,
+            directives: {
+              "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+              "style-src": ["'self'"],
+              "img-src": ["'self'", "data:"],
+              // NHS.UK's Frutiger webfont; pages fall back to Arial without it.
+              "font-src": ["'self'", "https://assets.nhs.uk"],
+              "frame-ancestors": ["'none'"],
+              "form-action": ["'self'"],
+              // HSTS (below) upgrades requests where TLS is in use; forcing it
+              // here would break a plain-HTTP trial on localhost.
+              "upgrade-insecure-requests": null,
+            },
+          },
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  if (options.production) {
+    app.use((req, res, next) => {
+      // Only over TLS (directly or via a proxy's X-Forwarded-Proto), as RFC 6797 asks.
+      if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      next();
+    });
+  }
+
+  app.get("/healthz", async (_req, res) => {
+    const healthy = await checkDatabaseHealth();
+    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unavailable" });
+  });
+
+  if (options.vite) {
+    app.use(options.vite.middlewares);
+  } else {
+    // Fingerprinted by Vite, so they can be cached for good.
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+  }
+
+  const vite = options.vite;
+  app.all(
+    "*",
+    createRequestHandler({
+      build: vite
+        ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+        : options.build!,
+      mode: options.production ? "production" : "development",
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+  return app;
+}

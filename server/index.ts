@@ -1,0 +1,75 @@
+import type { Server } from "node:http";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { setConnection } from "../db/client.server";
+import { openDatabase, type OpenDatabase } from "../db/runtime.server";
+import { parseEnv } from "../app/env.server";
+import { ensureDemoPractice } from "../app/services/demo-practice.server";
+import { describeStartupFailure, StartupError } from "../app/startup-error";
+import { buildIfNeeded, SERVER_BUILD } from "./build";
+
+// `npm start`: build if needed, open (or start) the database and migrate it,
+// create the demo practice on an empty database, then serve.
+
+const dev = process.argv.includes("--dev");
+if (!dev) process.env.NODE_ENV ??= "production";
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+let database: OpenDatabase | undefined;
+let server: Server | undefined;
+let stopping = false;
+
+async function start(): Promise<void> {
+  const env = parseEnv(process.env);
+  if (!dev) buildIfNeeded(log);
+
+  database = await openDatabase(env, log);
+  setConnection(database);
+  log(database.embedded ? `Database: embedded PostgreSQL in ${env.dataDir}.` : "Database: DATABASE_URL.");
+  if (env.demoPractice) await ensureDemoPractice(log);
+
+  const { createApp } = await import("./app");
+  const app = dev
+    ? createApp({
+        production: false,
+        vite: await (await import("vite")).createServer({ server: { middlewareMode: true } }),
+      })
+    : createApp({
+        production: env.nodeEnv === "production",
+        build: (await import(pathToFileURL(SERVER_BUILD).href)) as ServerBuild,
+      });
+
+  server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(env.port, env.host);
+    s.once("listening", () => resolve(s));
+    s.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new StartupError(`Port ${env.port} is already in use: stop the program using it, or set PORT to another port.`)
+          : error.code === "EACCES"
+            ? new StartupError(`Port ${env.port} needs more privileges than this user has: set PORT to a number above 1023.`)
+            : error,
+      );
+    });
+  });
+  log(`The portal is ready at http://localhost:${env.port}`);
+}
+
+async function stop(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    setConnection(undefined);
+    await database?.close().catch(() => {});
+  }
+  process.exit(exitCode);
+}
+
+process.once("SIGINT", () => void stop(0));
+process.once("SIGTERM", () => void stop(0));
+
+start().catch(async (error: unknown) => {
+  process.stderr.write(`${describeStartupFailure(error)}\n`);
+  await stop(1);
+});
