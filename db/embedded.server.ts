@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -34,6 +34,8 @@ export async function startEmbeddedPostgres(
     throw new StartupError(`The data directory ${dataDir} cannot be created (${error.code}).`);
   });
   await checkMajorVersion(clusterDir);
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) checkReachableByPostgresUser(dataDir);
 
   const running = await runningCluster(clusterDir);
   if (running) {
@@ -52,7 +54,6 @@ export async function startEmbeddedPostgres(
   }
 
   const lines: string[] = [];
-  const isRoot = process.getuid?.() === 0;
   const password = existsSync(passwordFile)
     ? (await fs.readFile(passwordFile, "utf8")).trim()
     : randomBytes(18).toString("base64url");
@@ -109,6 +110,21 @@ export async function startEmbeddedPostgres(
       await fs.rm(ownerFile, { force: true });
     },
   };
+}
+
+/**
+ * PostgreSQL will not run as root, so as root the package runs it as the OS
+ * user "postgres", which must be able to pass through every parent folder.
+ */
+function checkReachableByPostgresUser(dataDir: string): void {
+  for (let dir = dataDir; ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new StartupError(
+        `PostgreSQL runs as the OS user "postgres" when the portal runs as root, and that user cannot open ${dir}: set DATA_DIR to a folder it can reach, or run the portal as an ordinary user.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 async function checkMajorVersion(clusterDir: string): Promise<void> {

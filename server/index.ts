@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { setConnection } from "../db/client.server";
@@ -21,11 +21,13 @@ let stopping = false;
 
 async function start(): Promise<void> {
   const env = parseEnv(process.env);
-  if (!dev) buildIfNeeded(log);
+  // Fail fast, before starting a database or building, on a taken port.
+  await checkPortFree(env.port, env.host);
 
   database = await openDatabase(env, log);
   setConnection(database);
   log(database.embedded ? `Database: embedded PostgreSQL in ${env.dataDir}.` : "Database: DATABASE_URL.");
+  if (!dev) buildIfNeeded(log);
   if (env.demoPractice) await ensureDemoPractice(log);
 
   const { createApp } = await import("./app");
@@ -39,20 +41,30 @@ async function start(): Promise<void> {
         build: (await import(pathToFileURL(SERVER_BUILD).href)) as ServerBuild,
       });
 
-  server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(env.port, env.host);
+  server = await listen(app, env.port, env.host);
+  log(`The portal is ready at http://localhost:${env.port}`);
+}
+
+function listen(app: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = createServer(app);
     s.once("listening", () => resolve(s));
     s.once("error", (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new StartupError(`Port ${env.port} is already in use: stop the program using it, or set PORT to another port.`)
+          ? new StartupError(`Port ${port} is already in use: stop the program using it, or set PORT to another port.`)
           : error.code === "EACCES"
-            ? new StartupError(`Port ${env.port} needs more privileges than this user has: set PORT to a number above 1023.`)
+            ? new StartupError(`Port ${port} needs more privileges than this user has: set PORT to a number above 1023.`)
             : error,
       );
     });
+    s.listen(port, host);
   });
-  log(`The portal is ready at http://localhost:${env.port}`);
+}
+
+async function checkPortFree(port: number, host: string): Promise<void> {
+  const probe = await listen(() => {}, port, host);
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 async function stop(exitCode: number): Promise<never> {

