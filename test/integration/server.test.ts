@@ -1,11 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/free-port";
 import { runNode } from "../helpers/run-command";
+import { startRunningServer, type RunningServer } from "../helpers/running-server";
 import { createEmptyDatabase } from "../helpers/test-database";
 
 // The server as `npm start` runs it: tsx server/index.ts.
@@ -14,6 +15,7 @@ const startServer = (env: Record<string, string>) => runNode(["server/index.ts"]
 describe("npm start", () => {
   let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
   let server: ChildProcess;
+  let running: RunningServer;
   let port: number;
   let log = "";
 
@@ -23,24 +25,13 @@ describe("npm start", () => {
     // Builds once here, as `npm start` would on a fresh clone.
     const build = spawnSync("npm", ["run", "--silent", "build"], { encoding: "utf8" });
     expect(build.status).toBe(0);
-    server = spawn("node_modules/.bin/tsx", ["server/index.ts"], {
-      env: { ...process.env, DATABASE_URL: database.url, DEMO_PRACTICE: "true", PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout!.on("data", (c: Buffer) => (log += c.toString()));
-    server.stderr!.on("data", (c: Buffer) => (log += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
-      const check = () => (log.includes("ready at") ? (clearTimeout(timer), resolve()) : setTimeout(check, 100));
-      check();
-    });
+    running = await startRunningServer({ DATABASE_URL: database.url, DEMO_PRACTICE: "true", PORT: String(port) });
+    server = running.child;
+    log = running.log();
   });
 
   afterAll(async () => {
-    if (server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((resolve) => server.once("exit", resolve));
-    }
+    await running?.stop("SIGTERM");
     await database.drop();
   });
 
@@ -131,6 +122,42 @@ describe("npm start with bad configuration", () => {
       expect(result.stderr).toBe(`Port ${port} is already in use: stop the program using it, or set PORT to another port.\n`);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe("npm start with its own embedded PostgreSQL", () => {
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it("keeps its data between runs and leaves no PostgreSQL running after Ctrl-C", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-data-"));
+    chmodSync(dataDir, 0o755);
+    const env = { DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(await freePort()) };
+    const postgresPid = () => Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+    try {
+      const first = await startRunningServer(env);
+      expect(first.log()).toContain("Created the demo practice");
+      const pid = postgresPid();
+      expect(isAlive(pid)).toBe(true);
+      await first.stop("SIGINT");
+      expect(isAlive(pid)).toBe(false);
+
+      const second = await startRunningServer(env);
+      expect(second.log()).not.toContain("Created the demo practice");
+      const html = await (await fetch(`http://localhost:${env.PORT}/`)).text();
+      expect(html).toContain("Riverside Medical Practice");
+      const secondPid = postgresPid();
+      await second.stop("SIGTERM");
+      expect(isAlive(secondPid)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
