@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -14,7 +14,6 @@ const startServer = (env: Record<string, string>) => runNode(["server/index.ts"]
 
 describe("npm start", () => {
   let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
-  let server: ChildProcess;
   let running: RunningServer;
   let port: number;
   let log = "";
@@ -26,7 +25,6 @@ describe("npm start", () => {
     const build = spawnSync("npm", ["run", "--silent", "build"], { encoding: "utf8" });
     expect(build.status).toBe(0);
     running = await startRunningServer({ DATABASE_URL: database.url, DEMO_PRACTICE: "true", PORT: String(port) });
-    server = running.child;
     log = running.log();
   });
 
