@@ -126,12 +126,15 @@ function bulkCodes(random: () => number): SyntheticCode[] {
   return typicalCodes(random);
 }
 
-/** Valid NHS numbers from the 999 test range, starting at a seed-chosen point. */
+/**
+ * Valid NHS numbers from the 999 test range (about 909,000 of them), starting
+ * at a seed-chosen point and wrapping round.
+ */
 function* nhsNumberSequence(seed: string): Generator<string> {
-  let body = 1_000_000 + (hash(`nhs:${seed}`) % 8_000_000);
+  let body = hash(`nhs:${seed}`) % 1_000_000;
   for (;;) {
     const firstNine = `999${String(body).padStart(6, "0")}`;
-    body = body >= 9_999_999 ? 0 : body + 1;
+    body = (body + 1) % 1_000_000;
     const check = nhsCheckDigit(firstNine);
     if (check !== null) yield `${firstNine}${check}`;
   }
