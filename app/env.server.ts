@@ -25,6 +25,12 @@ const envSchema = z.object({
     })
     .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
+  // Where people reach the portal: set-up links use it, and https:// makes
+  // cookies Secure.
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, { error: "must be the portal's address, like https://portal.example.nhs.uk" })
+    .optional(),
   // The demo practice is for someone trying the portal: on by default only
   // when the portal runs its own embedded database.
   DEMO_PRACTICE: flag.optional(),
@@ -36,6 +42,8 @@ export interface Env {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  publicUrl: string;
+  secureCookies: boolean;
   demoPractice: boolean;
 }
 
@@ -55,6 +63,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    secureCookies: (e.PUBLIC_URL ?? "").startsWith("https://"),
     demoPractice: e.DEMO_PRACTICE ?? e.DATABASE_URL === undefined,
   };
 }

@@ -1,4 +1,4 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
   Links,
@@ -6,10 +6,12 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css?url";
+import { useDocumentTitle } from "./components/document-title";
 import { useNonce } from "./components/nonce";
 import { Footer, Header, MainContent, SkipLink } from "./components/page-chrome";
 import { site } from "./content/site";
@@ -19,21 +21,22 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: site.serviceName }];
-
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const title = useDocumentTitle();
+  const staff = useLocation().pathname.startsWith("/staff");
   return (
     <html lang="en-GB">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
         <Meta />
         <Links />
       </head>
       <body>
         <SkipLink />
-        <Header serviceName={site.serviceName} />
+        <Header serviceName={staff ? site.staffServiceName : site.serviceName} homeHref={staff ? "/staff" : "/"} />
         {children}
         <Footer />
         <ScrollRestoration nonce={nonce} />
@@ -49,12 +52,17 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [title, body] =
+    status === 404
+      ? [site.notFoundTitle, site.notFoundBody]
+      : status === 403
+        ? [site.forbiddenTitle, site.forbiddenBody]
+        : [site.errorTitle, site.errorBody];
   return (
     <MainContent>
-      <title>{notFound ? site.notFoundTitle : site.errorTitle}</title>
-      <h1>{notFound ? site.notFoundTitle : site.errorTitle}</h1>
-      <p>{notFound ? site.notFoundBody : site.errorBody}</p>
+      <h1>{title}</h1>
+      <p>{body}</p>
     </MainContent>
   );
 }

@@ -10,11 +10,18 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export function createConnection(url: string, options: { max?: number } = {}): Connection {
+/**
+ * The role the application acts as. It owns nothing, so PostgreSQL's
+ * row-level security applies to every query it makes (migration 0001).
+ */
+export const APP_ROLE = "portal_app";
+
+export function createConnection(url: string, options: { max?: number; asApp?: boolean } = {}): Connection {
   const sql = postgres(url, {
     max: options.max ?? 10,
     connect_timeout: 10,
     onnotice: () => {},
+    ...(options.asApp ? { connection: { role: APP_ROLE } } : {}),
   });
   return {
     db: drizzle(sql, { schema }),

@@ -29,7 +29,7 @@ export async function openDatabase(
       ? error
       : new StartupError(`The database could not be migrated: ${(error as Error).message}.`);
   }
-  const connection = createConnection(url);
+  const connection = createConnection(url, { asApp: true });
   return {
     ...connection,
     url,

@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import helmet from "helmet";
 import type { ViteDevServer } from "vite";
+import { isAllowedOrigin } from "../app/auth/same-origin";
 import { checkDatabaseHealth } from "../app/services/health.server";
 
 export interface AppOptions {
@@ -53,6 +54,24 @@ export function createApp(options: AppOptions): express.Express {
     });
   }
 
+  // Cross-site requests never change anything (docs/decisions/0004).
+  app.use((req, res, next) => {
+    const allowed = isAllowedOrigin({
+      method: req.method,
+      host: req.get("x-forwarded-host") ?? req.get("host"),
+      origin: req.get("origin"),
+      secFetchSite: req.get("sec-fetch-site"),
+    });
+    if (allowed) return next();
+    res.status(403).type("text/plain").send("This form must be sent from the portal's own pages.");
+  });
+
+  // Staff pages show patient data: never keep them in any cache.
+  app.use("/staff", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
   app.get("/healthz", async (_req, res) => {
     const healthy = await checkDatabaseHealth();
     res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unavailable" });
@@ -74,7 +93,10 @@ export function createApp(options: AppOptions): express.Express {
         ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
         : options.build!,
       mode: options.production ? "production" : "development",
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        clientAddress: req.ip ?? "unknown",
+      }),
     }),
   );
   return app;

@@ -4,7 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { setConnection } from "../db/client.server";
 import { openDatabase, type OpenDatabase } from "../db/runtime.server";
 import { parseEnv } from "../app/env.server";
-import { ensureDemoPractice } from "../app/services/demo-practice.server";
+import { demoSignInHelp, ensureDemoPractice } from "../app/services/demo-practice.server";
 import { describeStartupFailure, StartupError } from "../app/startup-error";
 import { buildIfNeeded, SERVER_BUILD } from "./build";
 
@@ -28,7 +28,10 @@ async function start(): Promise<void> {
   setConnection(database);
   log(database.embedded ? `Database: embedded PostgreSQL in ${env.dataDir}.` : "Database: DATABASE_URL.");
   if (!dev) buildIfNeeded(log);
-  if (env.demoPractice) await ensureDemoPractice(log);
+  if (env.demoPractice) {
+    await ensureDemoPractice(log);
+    for (const line of await demoSignInHelp()) log(line);
+  }
 
   const { createApp } = await import("./app");
   const app = dev

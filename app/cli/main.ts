@@ -7,14 +7,18 @@ import { practiceCommand, practiceUsage } from "./commands/practice";
 import { seedCommand, seedUsage } from "./commands/seed";
 import { stateCommand, stateUsage } from "./commands/state";
 import { logLine } from "./output";
+import { auditCommand, auditUsage } from "./commands/audit";
+import { staffCommand, staffUsage } from "./commands/staff";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   practice: practiceCommand,
   seed: seedCommand,
   state: stateCommand,
+  staff: staffCommand,
+  audit: auditCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -10,12 +10,12 @@ export function SkipLink() {
   );
 }
 
-export function Header({ serviceName }: { serviceName: string }) {
+export function Header({ serviceName, homeHref = "/" }: { serviceName: string; homeHref?: string }) {
   return (
     <header className="nhsuk-header" role="banner">
       <div className="nhsuk-header__container nhsuk-width-container">
         <div className="nhsuk-header__service">
-          <a className="nhsuk-header__service-logo" href="/" aria-label={`${serviceName} homepage`}>
+          <a className="nhsuk-header__service-logo" href={homeHref} aria-label={`${serviceName} homepage`}>
             <svg
               className="nhsuk-header__logo"
               xmlns="http://www.w3.org/2000/svg"

@@ -106,3 +106,11 @@ export async function replaceCodedEntries(
     await db.insert(codedEntries).values(entries.slice(i, i + BATCH));
   }
 }
+
+export async function getPatientIdByNhsNumber(db: Executor, practiceId: string, nhsNumber: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: patients.id })
+    .from(patients)
+    .where(and(eq(patients.practiceId, practiceId), eq(patients.nhsNumber, nhsNumber)));
+  return row?.id ?? null;
+}

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { MainContent } from "../components/page-chrome";
 import { home } from "../content/home";
@@ -8,16 +8,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return getPatientHome(new URL(request.url).searchParams.get("practice"));
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
-    title:
-      data?.kind === "practice"
-        ? home.title(data.practice.name)
-        : data?.kind === "chooser"
-          ? home.chooserTitle
-          : home.noPracticesTitle,
-  },
-];
+export const handle = {
+  title: (data: Awaited<ReturnType<typeof loader>>) =>
+    data.kind === "practice" ? home.title(data.practice.name) : data.kind === "chooser" ? home.chooserTitle : home.noPracticesTitle,
+};
 
 export default function PatientHomePage() {
   const data = useLoaderData<typeof loader>();

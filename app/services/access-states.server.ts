@@ -1,4 +1,4 @@
-import { getDb } from "../../db/client.server";
+import { withPractice, withoutPractice } from "../../db/tenancy.server";
 import { effectiveAccessState, type AccessState, type CodedEntry } from "../domain/access-state";
 import { isEligible } from "../domain/eligibility";
 import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
@@ -23,15 +23,19 @@ export type AccessStatesResult =
  * shown yet (DESIGN §2). Never stored: always derived.
  */
 export async function listAccessStates(odsCode: string, asOf: string): Promise<AccessStatesResult> {
-  const db = getDb();
-  const practice = await getPracticeByOdsCode(db, odsCode);
+  const practice = await withoutPractice((tx) => getPracticeByOdsCode(tx, odsCode));
   if (!practice) return { ok: false, error: `There is no practice with ODS code ${odsCode}.` };
+  return { ok: true, patients: await accessStatesOfPractice(practice.id, asOf) };
+}
 
-  const [patients, entries, decisions] = await Promise.all([
-    listPatientsForAccessState(db, practice.id),
-    listCodedEntries(db, practice.id),
-    listDecisionEffects(db, practice.id),
-  ]);
+export async function accessStatesOfPractice(practiceId: string, asOf: string): Promise<PatientAccessState[]> {
+  const [patients, entries, decisions] = await withPractice(practiceId, (tx) =>
+    Promise.all([
+      listPatientsForAccessState(tx, practiceId),
+      listCodedEntries(tx, practiceId),
+      listDecisionEffects(tx, practiceId),
+    ]),
+  );
 
   const history = new Map<string, { entries: CodedEntry[]; accessGrants: RecordedAt[] }>();
   const historyOf = (patientId: string) => {
@@ -53,21 +57,16 @@ export async function listAccessStates(odsCode: string, asOf: string): Promise<A
     if (decision.outcome === "granted") h.accessGrants.push(at);
   }
 
-  return {
-    ok: true,
-    patients: patients.map((p) => {
-      const { state, enhancedReview } = effectiveAccessState(
-        history.get(p.id) ?? { entries: [], accessGrants: [] },
-      );
-      return {
-        nhsNumber: p.nhsNumber,
-        state,
-        enhancedReview,
-        eligible: isEligible(
-          { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
-          asOf,
-        ),
-      };
-    }),
-  };
+  return patients.map((p) => {
+    const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [], accessGrants: [] });
+    return {
+      nhsNumber: p.nhsNumber,
+      state,
+      enhancedReview,
+      eligible: isEligible(
+        { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
+        asOf,
+      ),
+    };
+  });
 }

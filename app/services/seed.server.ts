@@ -1,4 +1,4 @@
-import { getDb } from "../../db/client.server";
+import { withPractice, withoutPractice } from "../../db/tenancy.server";
 import { syntheticPatients } from "../domain/synthetic-patients";
 import { replaceCodedEntries, upsertPatients, type NewCodedEntry } from "../models/patients.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
@@ -24,8 +24,7 @@ export async function seedPractice(options: SeedOptions): Promise<SeedResult> {
   if (!Number.isInteger(options.patients) || options.patients < 1 || options.patients > MAX_SEED_PATIENTS) {
     return { ok: false, error: `The number of patients must be a whole number from 1 to ${MAX_SEED_PATIENTS.toLocaleString("en-GB")}.` };
   }
-  const db = getDb();
-  const practice = await getPracticeByOdsCode(db, options.odsCode);
+  const practice = await withoutPractice((tx) => getPracticeByOdsCode(tx, options.odsCode));
   if (!practice) return { ok: false, error: `There is no practice with ODS code ${options.odsCode}.` };
 
   const list = syntheticPatients({
@@ -35,7 +34,7 @@ export async function seedPractice(options: SeedOptions): Promise<SeedResult> {
   });
 
   let codedEntryCount = 0;
-  await db.transaction(async (tx) => {
+  await withPractice(practice.id, async (tx) => {
     const ids = await upsertPatients(
       tx,
       list.map(({ codes: _codes, ...patient }) => ({

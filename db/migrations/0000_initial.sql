@@ -16,6 +16,7 @@ CREATE TYPE "public"."registration_status" AS ENUM('registered', 'deregistered')
 CREATE TYPE "public"."request_channel" AS ENUM('personal-link', 'online-form', 'phone', 'paper', 'in-person');--> statement-breakpoint
 CREATE TYPE "public"."request_kind" AS ENUM('opt-out', 'opt-in', 'withdraw-opt-out');--> statement-breakpoint
 CREATE TYPE "public"."request_state" AS ENUM('received', 'identity-check', 'triage', 'clinician-review', 'counselling', 'decided', 'actioned', 'closed');--> statement-breakpoint
+CREATE TYPE "public"."session_stage" AS ENUM('password-verified', 'signed-in');--> statement-breakpoint
 CREATE TYPE "public"."staff_role" AS ENUM('reception', 'clinician', 'manager');--> statement-breakpoint
 CREATE TYPE "public"."staff_status" AS ENUM('invited', 'active', 'disabled');--> statement-breakpoint
 CREATE TYPE "public"."template_key" AS ENUM('opt-out-announcement', 'opt-in-invitation', 'request-received', 'outcome-opt-out-recorded', 'outcome-access-granted', 'outcome-access-not-granted');--> statement-breakpoint
@@ -40,13 +41,46 @@ CREATE TABLE "practices" (
 	CONSTRAINT "practices_ods_code_format" CHECK ("practices"."ods_code" ~ '^[A-Z0-9]{3,8}$')
 );
 --> statement-breakpoint
+CREATE TABLE "auth_throttle" (
+	"key" text PRIMARY KEY NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"window_started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "staff_memberships" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"staff_user_id" uuid NOT NULL,
 	"practice_id" uuid NOT NULL,
 	"role" "staff_role" NOT NULL,
+	"disabled_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "staff_memberships_user_practice" UNIQUE("staff_user_id","practice_id")
+);
+--> statement-breakpoint
+CREATE TABLE "staff_recovery_codes" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"staff_user_id" uuid NOT NULL,
+	"code_hash" text NOT NULL,
+	"used_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "staff_sessions" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"staff_user_id" uuid NOT NULL,
+	"stage" "session_stage" NOT NULL,
+	"practice_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "staff_setup_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"staff_user_id" uuid NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "staff_users" (
@@ -55,7 +89,9 @@ CREATE TABLE "staff_users" (
 	"name" text NOT NULL,
 	"password_hash" text,
 	"totp_secret" text,
+	"totp_pending_secret" text,
 	"totp_enrolled_at" timestamp with time zone,
+	"totp_last_step" integer,
 	"status" "staff_status" DEFAULT 'invited' NOT NULL,
 	"password_changed_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -229,6 +265,10 @@ CREATE TABLE "audit_events" (
 --> statement-breakpoint
 ALTER TABLE "staff_memberships" ADD CONSTRAINT "staff_memberships_staff_user_id_staff_users_id_fk" FOREIGN KEY ("staff_user_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_memberships" ADD CONSTRAINT "staff_memberships_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_recovery_codes" ADD CONSTRAINT "staff_recovery_codes_staff_user_id_staff_users_id_fk" FOREIGN KEY ("staff_user_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_sessions" ADD CONSTRAINT "staff_sessions_staff_user_id_staff_users_id_fk" FOREIGN KEY ("staff_user_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_sessions" ADD CONSTRAINT "staff_sessions_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_setup_tokens" ADD CONSTRAINT "staff_setup_tokens_staff_user_id_staff_users_id_fk" FOREIGN KEY ("staff_user_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imports" ADD CONSTRAINT "imports_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imports" ADD CONSTRAINT "imports_imported_by_staff_users_id_fk" FOREIGN KEY ("imported_by") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "coded_entries" ADD CONSTRAINT "coded_entries_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -260,6 +300,8 @@ ALTER TABLE "messages" ADD CONSTRAINT "messages_request_id_requests_id_fk" FOREI
 ALTER TABLE "messages" ADD CONSTRAINT "messages_patient_id_patients_id_fk" FOREIGN KEY ("patient_id") REFERENCES "public"."patients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_actor_id_staff_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "staff_recovery_codes_user" ON "staff_recovery_codes" USING btree ("staff_user_id");--> statement-breakpoint
+CREATE INDEX "staff_sessions_user" ON "staff_sessions" USING btree ("staff_user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_users_email_lower" ON "staff_users" USING btree (lower("email"));--> statement-breakpoint
 CREATE INDEX "imports_practice_created" ON "imports" USING btree ("practice_id","created_at");--> statement-breakpoint
 CREATE INDEX "coded_entries_patient" ON "coded_entries" USING btree ("patient_id");--> statement-breakpoint

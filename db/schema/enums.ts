@@ -74,3 +74,5 @@ export const messageStatus = pgEnum("message_status", [
 
 export const letterKind = pgEnum("letter_kind", ["registration", "message"]);
 export const letterStatus = pgEnum("letter_status", ["pending", "printed"]);
+
+export const sessionStage = pgEnum("session_stage", ["password-verified", "signed-in"]);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { pgTable, text, timestamp, unique, uuid, uniqueIndex } from "drizzle-orm/pg-core";
-import { staffRole, staffStatus } from "./enums";
+import { boolean, index, integer, pgTable, text, timestamp, unique, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { sessionStage, staffRole, staffStatus } from "./enums";
 import { practices } from "./practices";
 
 export const staffUsers = pgTable(
@@ -11,7 +11,11 @@ export const staffUsers = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     totpSecret: text("totp_secret"),
+    // A secret shown during enrolment, kept until the first code proves it.
+    totpPendingSecret: text("totp_pending_secret"),
     totpEnrolledAt: timestamp("totp_enrolled_at", { withTimezone: true }),
+    // The last TOTP time step accepted, so a code cannot be replayed.
+    totpLastStep: integer("totp_last_step"),
     status: staffStatus("status").notNull().default("invited"),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -33,7 +37,64 @@ export const staffMemberships = pgTable(
       .notNull()
       .references(() => practices.id),
     role: staffRole("role").notNull(),
+    // Set when a manager of this practice disables the person here; their
+    // work for other practices is not this practice's to end.
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("staff_memberships_user_practice").on(t.staffUserId, t.practiceId)],
 );
+
+// The cookie holds a random 256-bit token; only its SHA-256 is stored, so a
+// copy of this table cannot be used to sign in.
+export const staffSessions = pgTable(
+  "staff_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    staffUserId: uuid("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id),
+    stage: sessionStage("stage").notNull(),
+    practiceId: uuid("practice_id").references(() => practices.id),
+    // Set at enrolment: the next page shows new recovery codes, once.
+    recoveryCodesDue: boolean("recovery_codes_due").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("staff_sessions_user").on(t.staffUserId)],
+);
+
+export const staffRecoveryCodes = pgTable(
+  "staff_recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    staffUserId: uuid("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("staff_recovery_codes_user").on(t.staffUserId)],
+);
+
+// One-time links to set a password: for an invited person, or the first
+// manager made with `cli staff add`.
+export const staffSetupTokens = pgTable("staff_setup_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  staffUserId: uuid("staff_user_id")
+    .notNull()
+    .references(() => staffUsers.id),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// Failed sign-in attempts per account (keyed on the typed address, whether
+// or not an account exists) and per client address.
+export const authThrottle = pgTable("auth_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});

@@ -7,7 +7,13 @@ import { applyMigrations } from "../../db/migrate.server";
 export interface TestDatabase extends Connection {
   url: string;
   name: string;
-  /** Closes the connection and drops the database. */
+  /**
+   * The owner's connection, for setting up fixtures and looking underneath;
+   * row-level security does not apply to it. `db` and `sql` act as the
+   * application's role, as services do.
+   */
+  admin: postgres.Sql;
+  /** Closes the connections and drops the database. */
   drop(): Promise<void>;
 }
 
@@ -41,15 +47,18 @@ export async function createEmptyDatabase(): Promise<{ url: string; name: string
 export async function createTestDatabase(): Promise<TestDatabase> {
   const empty = await createEmptyDatabase();
   await applyMigrations(empty.url);
-  const connection = createConnection(empty.url, { max: 4 });
+  const connection = createConnection(empty.url, { max: 4, asApp: true });
+  const admin = postgres(empty.url, { max: 2, onnotice: () => {} });
   setConnection(connection);
   return {
     ...connection,
+    admin,
     url: empty.url,
     name: empty.name,
     drop: async () => {
       setConnection(undefined);
       await connection.close();
+      await admin.end();
       await empty.drop();
     },
   };

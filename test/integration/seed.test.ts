@@ -8,11 +8,11 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 
 // Everything a seeded practice holds, in a stable order, for comparison.
 async function snapshot(db: TestDatabase) {
-  const patients = await db.sql`
+  const patients = await db.admin`
     select nhs_number, given_name, family_name, date_of_birth::text, address_line_1, address_line_2,
            postcode, email, mobile, contact_is_private, deceased, online_account, registration
     from patients order by nhs_number`;
-  const codes = await db.sql`
+  const codes = await db.admin`
     select p.nhs_number, c.code, c.recorded_on::text, c.recorded_at
     from coded_entries c join patients p on p.id = c.patient_id
     order by p.nhs_number, c.code, c.recorded_on`;
@@ -62,7 +62,7 @@ describe("seed", () => {
     if (!result.ok) throw new Error(result.error);
     const states = new Set(result.patients.map((p) => p.state));
     expect([...states].sort()).toEqual(["conflict", "declined", "default", "enhanced-review", "review-cleared"]);
-    const [mix] = await first.sql<{ under16: number; deceased: number; email: number; nhs_ok: number }[]>`
+    const [mix] = await first.admin<{ under16: number; deceased: number; email: number; nhs_ok: number }[]>`
       select count(*) filter (where date_of_birth > '2010-02-28')::int as under16,
              count(*) filter (where deceased)::int as deceased,
              count(*) filter (where email is not null)::int as email,
@@ -82,7 +82,7 @@ describe("seed", () => {
       const eligible = result.patients.filter((p) => p.eligible);
       const share = eligible.filter((p) => p.state === "enhanced-review").length / eligible.length;
       expect(share).toBeGreaterThan(0.5);
-      const [sameDay] = await bulk.sql<{ n: number }[]>`
+      const [sameDay] = await bulk.admin<{ n: number }[]>`
         select count(*)::int as n from coded_entries where code = '104' and recorded_on = ${BULK_104_DATE}`;
       expect(sameDay!.n).toBeGreaterThan(200);
     } finally {

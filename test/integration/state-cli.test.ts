@@ -35,9 +35,9 @@ describe("cli state", () => {
     expect(printed).toHaveLength(DEMO_PRACTICE.patients);
 
     // Worked out here straight from the tables, with the domain function.
-    const patients = await db.sql<{ id: string; nhs_number: string; date_of_birth: string; deceased: boolean; registration: string }[]>`
+    const patients = await db.admin<{ id: string; nhs_number: string; date_of_birth: string; deceased: boolean; registration: string }[]>`
       select id, nhs_number, date_of_birth::text, deceased, registration from patients order by nhs_number`;
-    const entries = await db.sql<{ patient_id: string; code: "104" | "106" | "103"; recorded_on: string; recorded_at: string | null }[]>`
+    const entries = await db.admin<{ patient_id: string; code: "104" | "106" | "103"; recorded_on: string; recorded_at: string | null }[]>`
       select patient_id, code, recorded_on::text, recorded_at from coded_entries`;
     const byPatient = new Map<string, CodedEntry[]>();
     for (const e of entries) {
@@ -63,7 +63,7 @@ describe("cli state", () => {
       ok: Record<string, { state: string; enhancedReview: boolean; eligible: boolean }>;
     };
     await addPractice({ odsCode: "B82002", name: "Fixture Surgery", clinicalSystem: "tpp" });
-    const [practice] = await db.sql<{ id: string }[]>`select id from practices where ods_code = 'B82002'`;
+    const [practice] = await db.admin<{ id: string }[]>`select id from practices where ods_code = 'B82002'`;
     const lines = readFileSync(new URL("../fixtures/patients-sample.csv", import.meta.url), "utf8")
       .replace(/^\uFEFF/, "")
       .split(/\r?\n/)
@@ -72,14 +72,14 @@ describe("cli state", () => {
     for (const line of lines.slice(1)) {
       const row = Object.fromEntries(line.split(",").map((v, i) => [header[i], v]));
       if (!expected.ok[row.nhs_number!]) continue; // rows the import must reject
-      const [patient] = await db.sql<{ id: string }[]>`
+      const [patient] = await db.admin<{ id: string }[]>`
         insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth, deceased)
         values (${practice!.id}, ${row.nhs_number!}, ${row.given_name!}, ${row.family_name!}, ${row.date_of_birth!}, ${row.deceased === "Y"})
         returning id`;
       for (const code of ["104", "106", "103"] as const) {
         const day = row[`latest_${code}`];
         if (day) {
-          await db.sql`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
+          await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
                        values (${practice!.id}, ${patient!.id}, ${code}, ${day}, 'seed')`;
         }
       }
@@ -95,22 +95,22 @@ describe("cli state", () => {
 
   it("counts a decision no import has shown yet: a 106 to enter lifts a 104, a grant lifts a 103", async () => {
     await addPractice({ odsCode: "C83003", name: "Decision Surgery", clinicalSystem: "emis" });
-    const [practice] = await db.sql<{ id: string }[]>`select id from practices where ods_code = 'C83003'`;
-    const [staff] = await db.sql<{ id: string }[]>`
+    const [practice] = await db.admin<{ id: string }[]>`select id from practices where ods_code = 'C83003'`;
+    const [staff] = await db.admin<{ id: string }[]>`
       insert into staff_users (email, name, status) values ('clin@example.org', 'Dr Test', 'active') returning id`;
     const addPatient = async (nhsNumber: string, code: "104" | "103") => {
-      const [p] = await db.sql<{ id: string }[]>`
+      const [p] = await db.admin<{ id: string }[]>`
         insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth)
         values (${practice!.id}, ${nhsNumber}, 'Test', 'Patient', '1970-01-01') returning id`;
-      await db.sql`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
+      await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
                    values (${practice!.id}, ${p!.id}, ${code}, '2024-01-10', 'seed')`;
       return p!.id;
     };
     const decide = async (patientId: string, ref: string, outcome: "granted", code: "106" | null) => {
-      const [request] = await db.sql<{ id: string }[]>`
+      const [request] = await db.admin<{ id: string }[]>`
         insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
         values (${practice!.id}, ${ref}, 'opt-in', 'decided', ${patientId}, 'full', 'online-form') returning id`;
-      await db.sql`insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, decided_by, decided_at)
+      await db.admin`insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, decided_by, decided_at)
                    values (${practice!.id}, ${request!.id}, ${patientId}, ${outcome}, ${code}, 'prospective-record', 'photo-id', ${staff!.id}, '2024-03-01T12:00:00Z')`;
     };
     await decide(await addPatient("9434765919", "104"), "REF-1", "granted", "106");

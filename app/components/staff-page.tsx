@@ -1,0 +1,71 @@
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { staffContent } from "../content/staff";
+import { can } from "../domain/permissions";
+import type { StaffRole } from "../domain/roles";
+import { roleNames } from "../content/staff";
+import { MainContent } from "./page-chrome";
+
+/** What every signed-in staff page knows about who is looking. */
+export interface StaffViewer {
+  name: string;
+  role: StaffRole;
+  practiceName: string;
+  odsCode: string;
+  practiceCount: number;
+}
+
+export function toViewer(context: {
+  user: { name: string };
+  role: StaffRole;
+  practice: { name: string; odsCode: string };
+  memberships: unknown[];
+}): StaffViewer {
+  return {
+    name: context.user.name,
+    role: context.role,
+    practiceName: context.practice.name,
+    odsCode: context.practice.odsCode,
+    practiceCount: context.memberships.length,
+  };
+}
+
+/** The signed-in staff layout: whose practice, the sections their role may use, sign out. */
+export function StaffPage({ viewer, children }: { viewer: StaffViewer; children: ReactNode }) {
+  const links = [
+    { href: "/staff", label: staffContent.nav.home, show: true },
+    { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
+    { href: "/staff/audit", label: staffContent.nav.audit, show: can(viewer.role, "view-audit") },
+    { href: "/staff/account", label: staffContent.nav.account, show: true },
+  ].filter((l) => l.show);
+  return (
+    <MainContent>
+      <nav aria-label="Staff sections" className="nhsuk-u-margin-bottom-5">
+        <p className="nhsuk-body-s nhsuk-u-margin-bottom-2">
+          {viewer.practiceName} ({viewer.odsCode}) · {viewer.name}, {roleNames[viewer.role]}
+          {viewer.practiceCount > 1 ? (
+            <>
+              {" · "}
+              <a href="/staff/practice">{staffContent.nav.switchPractice}</a>
+            </>
+          ) : null}
+        </p>
+        <ul className="nhsuk-list nhsuk-u-margin-bottom-0" style={{ display: "flex", flexWrap: "wrap", gap: "1.5rem" }}>
+          {links.map((l) => (
+            <li key={l.href}>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+          <li>
+            <Form method="post" action="/staff/sign-out">
+              <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0 nhsuk-button--small">
+                {staffContent.nav.signOut}
+              </button>
+            </Form>
+          </li>
+        </ul>
+      </nav>
+      {children}
+    </MainContent>
+  );
+}

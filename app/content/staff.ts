@@ -1,0 +1,89 @@
+import type { PasswordProblem } from "../domain/password-policy";
+import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
+import type { StaffRole } from "../domain/roles";
+
+// Every sentence staff read on the sign-in and team pages.
+
+export const roleNames: Record<StaffRole, string> = {
+  reception: "Reception",
+  clinician: "Clinician",
+  manager: "Practice manager",
+};
+
+export const staffContent = {
+  signIn: {
+    title: "Sign in",
+    emailLabel: "Email address",
+    passwordLabel: "Password",
+    button: "Continue",
+    invalid: "Enter a correct email address and password",
+    locked: "There have been too many attempts to sign in. Wait 15 minutes, then try again",
+    signedOut: "You have signed out.",
+    timedOut: "You were signed out because you had not done anything for 30 minutes, or you had been signed in for 12 hours.",
+    emailMissing: "Enter your email address",
+    passwordMissing: "Enter your password",
+  },
+  code: {
+    title: "Enter the code from your authenticator app",
+    label: "Security code",
+    hint: "The 6-digit code your authenticator app shows now. If you cannot use your app, enter one of your recovery codes.",
+    button: "Sign in",
+    invalid: "Enter the 6-digit code your app shows now, or an unused recovery code",
+    missing: "Enter the security code",
+    expired: "Your sign-in took too long. Sign in again.",
+  },
+  enrol: {
+    title: "Set up your authenticator app",
+    intro:
+      "Staff sign in with a password and a code from an authenticator app on a phone or computer, such as Microsoft Authenticator or Google Authenticator.",
+    scan: "Scan this QR code with your authenticator app.",
+    manual: "If you cannot scan it, enter this key in the app instead:",
+    label: "Code from your app",
+    hint: "Enter the 6-digit code the app now shows, to check it is set up.",
+    button: "Continue",
+    invalid: "Enter the 6-digit code your app shows now",
+    recoveryTitle: "Save your recovery codes",
+    recoveryIntro:
+      "If you lose your phone, you can sign in with one of these codes instead of a code from the app. Each works once. Keep them somewhere safe and private: they are shown only now.",
+    recoveryContinue: "I have saved my recovery codes",
+    recoveryAlreadyShown: "Your recovery codes were shown once, when you set up your app. You can make a new set on your account page.",
+  },
+  setUp: {
+    title: "Choose your password",
+    intro: (name: string) => `Welcome, ${name}. Choose a password for the portal.`,
+    hint: `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a good password, like "tomato lantern orbit canal".`,
+    passwordLabel: "Password",
+    confirmLabel: "Type your password again",
+    button: "Continue",
+    expiredTitle: "This set-up link has expired or been used",
+    expiredBody: "Ask your practice manager to invite you again.",
+  },
+  passwordProblems: {
+    "too-short": `Password must be ${MIN_PASSWORD_LENGTH} characters or more`,
+    "too-long": "Password must be 256 characters or fewer",
+    common: "This password is too common: choose something harder to guess",
+    context: "Do not base your password on your name, email address or the practice's name",
+    mismatch: "The passwords do not match",
+  } satisfies Record<PasswordProblem | "mismatch", string>,
+  home: {
+    title: "Staff home",
+    countsHeading: "Patients by access state",
+    countsCaption: (asOf: string) => `Eligible patients (aged 16 or over, alive and registered) on ${asOf}`,
+    stateNames: {
+      default: "Access by default",
+      "review-cleared": "Reviewed: access to go ahead",
+      "enhanced-review": "Review before access",
+      declined: "Declined by patient",
+      conflict: "Conflicting codes: check the record",
+    },
+    total: "Total eligible",
+  },
+  nav: {
+    home: "Home",
+    team: "Team",
+    audit: "Audit trail",
+    account: "Your account",
+    switchPractice: "Switch practice",
+    signOut: "Sign out",
+  },
+};

@@ -1,0 +1,39 @@
+// How repeated failed sign-ins are slowed and then locked. Counted per typed
+// email address (whether or not an account exists, so the answers never
+// reveal which addresses have accounts) and per client address.
+
+export const THROTTLE_WINDOW_MINUTES = 15;
+export const ACCOUNT_LOCK_AFTER = 5;
+export const ADDRESS_LOCK_AFTER = 30;
+export const LOCK_MINUTES = 15;
+const MAX_DELAY_MS = 3_000;
+
+export interface ThrottleState {
+  failures: number;
+  windowStartedAt: Date;
+  lockedUntil: Date | null;
+}
+
+/** Is this key locked out right now? */
+export function isLocked(state: ThrottleState | null, now: Date): boolean {
+  return state?.lockedUntil != null && state.lockedUntil > now;
+}
+
+/** The state after one more failure: a new window after 15 quiet minutes. */
+export function afterFailure(state: ThrottleState | null, now: Date, lockAfter: number): ThrottleState {
+  const windowOpen =
+    state !== null && now.getTime() - state.windowStartedAt.getTime() < THROTTLE_WINDOW_MINUTES * 60_000;
+  const failures = windowOpen ? state.failures + 1 : 1;
+  const windowStartedAt = windowOpen ? state.windowStartedAt : now;
+  const lockedUntil = failures >= lockAfter ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : (state?.lockedUntil ?? null);
+  return { failures, windowStartedAt, lockedUntil };
+}
+
+/**
+ * How long to wait before answering an attempt: nothing for the first two
+ * failures, then doubling from a quarter of a second, to at most 3 seconds.
+ */
+export function delayBeforeAnswerMs(failuresSoFar: number): number {
+  if (failuresSoFar < 2) return 0;
+  return Math.min(250 * 2 ** (failuresSoFar - 2), MAX_DELAY_MS);
+}

@@ -1,0 +1,32 @@
+import { data } from "@remix-run/node";
+import { z } from "zod";
+
+export interface FormErrors {
+  formErrors: string[];
+  fieldErrors: Partial<Record<string, string[]>>;
+  /** What was typed (never passwords), to fill the form again. */
+  values: Record<string, string>;
+}
+
+/**
+ * Reads a posted form with its one zod schema. On failure, the 400 that
+ * feeds the NHS error summary and the per-field messages.
+ */
+export async function parseForm<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<{ ok: true; data: z.infer<S>; form: FormData } | { ok: false; response: ReturnType<typeof formError> }> {
+  const form = await request.formData();
+  const result = schema.safeParse(Object.fromEntries(form));
+  if (result.success) return { ok: true, data: result.data, form };
+  const { formErrors, fieldErrors } = z.flattenError(result.error);
+  return { ok: false, response: formError({ formErrors, fieldErrors: fieldErrors as FormErrors["fieldErrors"] }, form) };
+}
+
+export function formError(errors: Partial<Omit<FormErrors, "values">>, form?: FormData) {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form ?? []) {
+    if (typeof value === "string" && !/password|code/i.test(key)) values[key] = value;
+  }
+  return data<FormErrors>({ formErrors: errors.formErrors ?? [], fieldErrors: errors.fieldErrors ?? {}, values }, { status: 400 });
+}

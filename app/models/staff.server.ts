@@ -1,0 +1,191 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Executor } from "../../db/executor.server";
+import { practices, staffMemberships, staffRecoveryCodes, staffSetupTokens, staffUsers } from "../../db/schema";
+import type { StaffRole } from "../domain/roles";
+
+export type StaffUser = typeof staffUsers.$inferSelect;
+export type StaffUserChanges = Partial<Omit<StaffUser, "id" | "email" | "createdAt">>;
+
+export async function getStaffUserById(db: Executor, id: string): Promise<StaffUser | null> {
+  const [row] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
+  return row ?? null;
+}
+
+export async function getStaffUserByEmail(db: Executor, email: string): Promise<StaffUser | null> {
+  const [row] = await db
+    .select()
+    .from(staffUsers)
+    .where(sql`lower(${staffUsers.email}) = lower(${email.trim()})`);
+  return row ?? null;
+}
+
+export async function insertStaffUser(db: Executor, user: { email: string; name: string }): Promise<StaffUser> {
+  const [row] = await db.insert(staffUsers).values({ email: user.email.trim(), name: user.name.trim() }).returning();
+  return row!;
+}
+
+export async function updateStaffUser(db: Executor, id: string, changes: StaffUserChanges): Promise<void> {
+  await db.update(staffUsers).set(changes).where(eq(staffUsers.id, id));
+}
+
+/** Records a TOTP step as used, only if it is later than the last one used. */
+export async function claimTotpStep(db: Executor, id: string, step: number): Promise<boolean> {
+  const rows = await db
+    .update(staffUsers)
+    .set({ totpLastStep: step })
+    .where(and(eq(staffUsers.id, id), sql`coalesce(${staffUsers.totpLastStep}, -1) < ${step}`))
+    .returning({ id: staffUsers.id });
+  return rows.length === 1;
+}
+
+export interface Membership {
+  practiceId: string;
+  odsCode: string;
+  practiceName: string;
+  role: StaffRole;
+  disabled: boolean;
+}
+
+export async function listMembershipsOfUser(db: Executor, staffUserId: string): Promise<Membership[]> {
+  return db
+    .select({
+      practiceId: practices.id,
+      odsCode: practices.odsCode,
+      practiceName: practices.name,
+      role: staffMemberships.role,
+      disabled: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+    })
+    .from(staffMemberships)
+    .innerJoin(practices, eq(practices.id, staffMemberships.practiceId))
+    .where(eq(staffMemberships.staffUserId, staffUserId))
+    .orderBy(asc(practices.name));
+}
+
+export async function insertMembership(
+  db: Executor,
+  membership: { staffUserId: string; practiceId: string; role: StaffRole },
+): Promise<void> {
+  await db.insert(staffMemberships).values(membership);
+}
+
+export async function setMembershipDisabled(
+  db: Executor,
+  practiceId: string,
+  staffUserId: string,
+  disabledAt: Date | null,
+): Promise<boolean> {
+  const rows = await db
+    .update(staffMemberships)
+    .set({ disabledAt })
+    .where(and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId)))
+    .returning({ id: staffMemberships.id });
+  return rows.length === 1;
+}
+
+export async function updateMembershipRole(
+  db: Executor,
+  practiceId: string,
+  staffUserId: string,
+  role: StaffRole,
+): Promise<boolean> {
+  const rows = await db
+    .update(staffMemberships)
+    .set({ role })
+    .where(and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId)))
+    .returning({ id: staffMemberships.id });
+  return rows.length === 1;
+}
+
+export interface PracticeStaffMember {
+  id: string;
+  email: string;
+  name: string;
+  status: StaffUser["status"];
+  role: StaffRole;
+  disabledHere: boolean;
+  totpEnrolled: boolean;
+}
+
+export async function listPracticeStaff(db: Executor, practiceId: string): Promise<PracticeStaffMember[]> {
+  return db
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      status: staffUsers.status,
+      role: staffMemberships.role,
+      disabledHere: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+      totpEnrolled: sql<boolean>`${staffUsers.totpEnrolledAt} is not null`,
+    })
+    .from(staffMemberships)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffMemberships.staffUserId))
+    .where(eq(staffMemberships.practiceId, practiceId))
+    .orderBy(asc(staffUsers.name));
+}
+
+export async function getPracticeStaffMember(
+  db: Executor,
+  practiceId: string,
+  staffUserId: string,
+): Promise<PracticeStaffMember | null> {
+  const members = await listPracticeStaff(db, practiceId);
+  return members.find((m) => m.id === staffUserId) ?? null;
+}
+
+export async function insertSetupToken(
+  db: Executor,
+  token: { tokenHash: string; staffUserId: string; expiresAt: Date },
+): Promise<void> {
+  await db.insert(staffSetupTokens).values(token);
+}
+
+/** Marks a set-up token used; null if it is unknown, used or expired. */
+export async function consumeSetupToken(db: Executor, tokenHash: string, now: Date): Promise<string | null> {
+  const [row] = await db
+    .update(staffSetupTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(staffSetupTokens.tokenHash, tokenHash),
+        sql`${staffSetupTokens.usedAt} is null`,
+        sql`${staffSetupTokens.expiresAt} > ${now}`,
+      ),
+    )
+    .returning({ staffUserId: staffSetupTokens.staffUserId });
+  return row?.staffUserId ?? null;
+}
+
+export async function getValidSetupToken(db: Executor, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ staffUserId: staffSetupTokens.staffUserId })
+    .from(staffSetupTokens)
+    .where(
+      and(
+        eq(staffSetupTokens.tokenHash, tokenHash),
+        sql`${staffSetupTokens.usedAt} is null`,
+        sql`${staffSetupTokens.expiresAt} > ${now}`,
+      ),
+    );
+  return row ?? null;
+}
+
+export async function replaceRecoveryCodes(db: Executor, staffUserId: string, codeHashes: string[]): Promise<void> {
+  await db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.staffUserId, staffUserId));
+  await db.insert(staffRecoveryCodes).values(codeHashes.map((codeHash) => ({ staffUserId, codeHash })));
+}
+
+/** Uses up one recovery code; false if it is not one of the user's unused codes. */
+export async function consumeRecoveryCode(db: Executor, staffUserId: string, codeHash: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(staffRecoveryCodes)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(staffRecoveryCodes.staffUserId, staffUserId),
+        eq(staffRecoveryCodes.codeHash, codeHash),
+        sql`${staffRecoveryCodes.usedAt} is null`,
+      ),
+    )
+    .returning({ id: staffRecoveryCodes.id });
+  return rows.length === 1;
+}

@@ -1,0 +1,137 @@
+import { withoutPractice } from "../../db/tenancy.server";
+import { hashToken } from "../auth/tokens.server";
+import type { StaffRole } from "../domain/roles";
+import { appendAuditEvent } from "../models/audit.server";
+import { getPracticeByOdsCode } from "../models/practices.server";
+import { deleteSession, deleteSessionsOfUser, getSession, updateSession } from "../models/sessions.server";
+import { getStaffUserById, listMembershipsOfUser, type Membership } from "../models/staff.server";
+import { ABSOLUTE_TIMEOUT_HOURS, IDLE_TIMEOUT_MINUTES } from "./staff-auth.server";
+
+export interface StaffContext {
+  sessionTokenHash: string;
+  user: { id: string; name: string; email: string };
+  practice: { id: string; odsCode: string; name: string; clinicalSystem: "emis" | "tpp"; goLiveDate: string | null };
+  role: StaffRole;
+  /** Every practice this person may act for, to switch between. */
+  memberships: Membership[];
+}
+
+export type SessionLookup =
+  | { kind: "signed-in"; context: StaffContext }
+  | { kind: "choose-practice"; memberships: Membership[] }
+  | { kind: "signed-out" };
+
+// lastSeenAt is written at most once a minute, not on every request.
+const TOUCH_AFTER_MS = 60_000;
+
+/**
+ * Who a session token belongs to, enforcing the idle (30 minutes) and
+ * absolute (12 hours) timeouts and ending sessions of disabled people.
+ */
+export async function lookUpSession(token: string | null, now = new Date()): Promise<SessionLookup> {
+  if (!token) return { kind: "signed-out" };
+  const tokenHash = hashToken(token);
+  return withoutPractice(async (tx) => {
+    const session = await getSession(tx, tokenHash);
+    if (!session || session.stage !== "signed-in") return { kind: "signed-out" as const };
+    const idle = now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MINUTES * 60_000;
+    const tooOld = session.expiresAt <= now || now.getTime() - session.createdAt.getTime() > ABSOLUTE_TIMEOUT_HOURS * 3_600_000;
+    const user = await getStaffUserById(tx, session.staffUserId);
+    if (idle || tooOld || !user || user.status !== "active") {
+      await deleteSession(tx, tokenHash);
+      return { kind: "signed-out" as const };
+    }
+    const memberships = (await listMembershipsOfUser(tx, user.id)).filter((m) => !m.disabled);
+    const current = memberships.find((m) => m.practiceId === session.practiceId);
+    if (!current) {
+      if (memberships.length === 0) {
+        await deleteSession(tx, tokenHash);
+        return { kind: "signed-out" as const };
+      }
+      return { kind: "choose-practice" as const, memberships };
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) await updateSession(tx, tokenHash, { lastSeenAt: now });
+    const practice = (await getPracticeByOdsCode(tx, current.odsCode))!;
+    return {
+      kind: "signed-in" as const,
+      context: {
+        sessionTokenHash: tokenHash,
+        user: { id: user.id, name: user.name, email: user.email },
+        practice: {
+          id: practice.id,
+          odsCode: practice.odsCode,
+          name: practice.name,
+          clinicalSystem: practice.clinicalSystem,
+          goLiveDate: practice.goLiveDate,
+        },
+        role: current.role,
+        memberships,
+      },
+    };
+  });
+}
+
+/** The practices a signed-in person may choose from (with or without one chosen). */
+export async function practicesToChoose(token: string | null): Promise<Membership[] | null> {
+  const lookup = await lookUpSession(token);
+  if (lookup.kind === "signed-out") return null;
+  return lookup.kind === "choose-practice" ? lookup.memberships : lookup.context.memberships;
+}
+
+/** Switches a session to another of the person's practices, explicitly. */
+export async function switchPractice(token: string | null, odsCode: string): Promise<boolean> {
+  if (!token) return false;
+  const tokenHash = hashToken(token);
+  return withoutPractice(async (tx) => {
+    const session = await getSession(tx, tokenHash);
+    if (!session || session.stage !== "signed-in") return false;
+    const membership = (await listMembershipsOfUser(tx, session.staffUserId)).find(
+      (m) => m.odsCode === odsCode && !m.disabled,
+    );
+    if (!membership) return false;
+    await updateSession(tx, tokenHash, { practiceId: membership.practiceId });
+    await appendAuditEvent(tx, {
+      practiceId: membership.practiceId,
+      actorId: session.staffUserId,
+      actorRole: membership.role,
+      action: "staff.practice-switched",
+    });
+    return true;
+  });
+}
+
+export async function signOut(token: string | null): Promise<void> {
+  if (!token) return;
+  const tokenHash = hashToken(token);
+  await withoutPractice(async (tx) => {
+    const session = await getSession(tx, tokenHash);
+    if (!session) return;
+    await deleteSession(tx, tokenHash);
+    await appendAuditEvent(tx, { practiceId: session.practiceId, actorId: session.staffUserId, actorRole: "staff", action: "staff.signed-out" });
+  });
+}
+
+export async function signOutEverywhere(context: StaffContext): Promise<void> {
+  await withoutPractice(async (tx) => {
+    await deleteSessionsOfUser(tx, context.user.id);
+    await appendAuditEvent(tx, {
+      practiceId: context.practice.id,
+      actorId: context.user.id,
+      actorRole: context.role,
+      action: "staff.signed-out-everywhere",
+    });
+  });
+}
+
+/** Records a refused attempt to do what the person's role does not allow. */
+export async function recordAccessDenied(context: StaffContext, permission: string, path: string): Promise<void> {
+  await withoutPractice((tx) =>
+    appendAuditEvent(tx, {
+      practiceId: context.practice.id,
+      actorId: context.user.id,
+      actorRole: context.role,
+      action: "access.denied",
+      summary: { permission, path },
+    }),
+  );
+}
