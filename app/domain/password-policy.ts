@@ -22,9 +22,10 @@ export function checkPassword(password: string, context: PasswordContext): Passw
   if (context.commonPasswords.has(password.toLowerCase()) || context.commonPasswords.has(stripDigitsAndSymbols(folded))) {
     return "common";
   }
+  const letters = stripDigitsAndSymbols(folded);
   for (const word of context.contextWords.flatMap(contextTokens)) {
     // A password that is mostly the context word is as weak as the word.
-    if (folded.includes(word) && word.length * 2 >= folded.length) return "context";
+    if (letters.includes(word) && word.length * 2 >= letters.length) return "context";
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { practices, staffMemberships, staffRecoveryCodes, staffSetupTokens, staffUsers } from "../../db/schema";
 import type { StaffRole } from "../domain/roles";
@@ -147,8 +147,8 @@ export async function consumeSetupToken(db: Executor, tokenHash: string, now: Da
     .where(
       and(
         eq(staffSetupTokens.tokenHash, tokenHash),
-        sql`${staffSetupTokens.usedAt} is null`,
-        sql`${staffSetupTokens.expiresAt} > ${now}`,
+        isNull(staffSetupTokens.usedAt),
+        gt(staffSetupTokens.expiresAt, now),
       ),
     )
     .returning({ staffUserId: staffSetupTokens.staffUserId });
@@ -162,8 +162,8 @@ export async function getValidSetupToken(db: Executor, tokenHash: string, now: D
     .where(
       and(
         eq(staffSetupTokens.tokenHash, tokenHash),
-        sql`${staffSetupTokens.usedAt} is null`,
-        sql`${staffSetupTokens.expiresAt} > ${now}`,
+        isNull(staffSetupTokens.usedAt),
+        gt(staffSetupTokens.expiresAt, now),
       ),
     );
   return row ?? null;
@@ -183,7 +183,7 @@ export async function consumeRecoveryCode(db: Executor, staffUserId: string, cod
       and(
         eq(staffRecoveryCodes.staffUserId, staffUserId),
         eq(staffRecoveryCodes.codeHash, codeHash),
-        sql`${staffRecoveryCodes.usedAt} is null`,
+        isNull(staffRecoveryCodes.usedAt),
       ),
     )
     .returning({ id: staffRecoveryCodes.id });

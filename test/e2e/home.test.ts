@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppUnderTest, type AppUnderTest } from "./helpers/app-under-test";
+import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import {
   closeBrowser,
   expectNoAxeViolations,

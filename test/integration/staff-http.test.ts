@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync } from "node:fs";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
+import { StaffClient } from "../helpers/staff-http";
+
+const demo = (role: "manager" | "reception" | "clinician") => DEMO_STAFF.find((p) => p.role === role)!;
+
+/**
+ * Every route that takes a POST, found from the route files themselves, so a
+ * new route is covered without anyone remembering to add it here.
+ */
+function routesWithActions(): string[] {
+  return readdirSync("app/routes")
+    .filter((file) => /export (async function|const) action\b/.test(readFileSync(`app/routes/${file}`, "utf8")))
+    .map((file) => {
+      const segments = file
+        .replace(/\.tsx?$/, "")
+        .split(".")
+        .filter((s) => s !== "_index" && !s.startsWith("_"))
+        .map((s) => (s.startsWith("$") ? "some-id" : s.replace(/_$/, "")));
+      return `/${segments.join("/")}`;
+    });
+}
+
+describe("staff pages over HTTP", () => {
+  let app: AppUnderTest;
+  let admin: postgres.Sql;
+
+  beforeAll(async () => {
+    app = await startAppUnderTest();
+    admin = postgres(app.databaseUrl, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await app?.stop();
+  });
+
+  it("refuses a cross-site POST to every action, signed in or not", async () => {
+    const routes = routesWithActions();
+    expect(routes).toEqual(expect.arrayContaining(["/staff/sign-in", "/staff/team", "/staff/sign-out"]));
+    const manager = new StaffClient(app.baseUrl);
+    await manager.signIn(demo("manager").email, DEMO_PASSWORD, demo("manager").totpSecret);
+    for (const route of routes) {
+      for (const headers of [
+        { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+        { origin: "https://evil.example" },
+        { "sec-fetch-site": "same-site" },
+        {}, // neither header: not from a browser page of ours
+      ]) {
+        const response = await manager.post(route, { intent: "invite", email: "x@evil.example", name: "X", role: "manager" }, headers);
+        expect(response.status, `${route} ${JSON.stringify(headers)}`).toBe(403);
+      }
+    }
+    const [invited] = await admin`select count(*)::int as n from staff_users where email = 'x@evil.example'`;
+    expect(invited!.n).toBe(0);
+  });
+
+  it("signs staff in with a password and a code, with a new HttpOnly SameSite cookie at each step", async () => {
+    const client = new StaffClient(app.baseUrl);
+    const first = await client.post("/staff/sign-in", { email: demo("clinician").email, password: DEMO_PASSWORD });
+    expect(first.status).toBe(302);
+    expect(first.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+    expect(first.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
+    const pending = client.cookie;
+    // Half-way is not signed in.
+    expect((await client.get("/staff")).headers.get("location")).toMatch(/^\/staff\/sign-in/);
+    client.cookie = pending;
+    const { currentTotpCode } = await import("../../app/auth/totp.server");
+    const second = await client.post("/staff/security-code", { code: currentTotpCode(demo("clinician").totpSecret, new Date()) });
+    expect(second.headers.get("location")).toBe("/staff");
+    expect(client.cookie).not.toBe(pending);
+    const home = await client.get("/staff");
+    expect(home.status).toBe(200);
+    expect(home.headers.get("cache-control")).toBe("no-store");
+    const html = await home.text();
+    expect(html).toContain("Patients by access state");
+    expect(html).toContain("Riverside Medical Practice");
+  });
+
+  it("gives the same answer for a wrong password and an unknown email", async () => {
+    const client = new StaffClient(app.baseUrl);
+    const wrong = await client.post("/staff/sign-in", { email: demo("reception").email, password: "not the right one" });
+    const unknown = await client.post("/staff/sign-in", { email: "nobody@riverside.example", password: "not the right one" });
+    expect(wrong.status).toBe(400);
+    expect(unknown.status).toBe(400);
+    // Apart from the nonce and the address typed back into the form, byte for byte the same.
+    const strip = (html: string) =>
+      html.replace(/nonce="[^"]*"/g, "").replaceAll(demo("reception").email, "EMAIL").replaceAll("nobody@riverside.example", "EMAIL");
+    expect(strip(await wrong.text())).toBe(strip(await unknown.text()));
+  });
+
+  it("refuses a receptionist the manager's pages with 403, and audits the attempt", async () => {
+    const reception = new StaffClient(app.baseUrl);
+    await reception.signIn(demo("reception").email, DEMO_PASSWORD, demo("reception").totpSecret);
+    for (const path of ["/staff/team", "/staff/audit"]) {
+      const response = await reception.get(path);
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("You do not have permission to see this page");
+    }
+    const invite = await reception.post("/staff/team", { intent: "invite", email: "sneaky@example.org", name: "Sneaky", role: "manager" });
+    expect(invite.status).toBe(403);
+    const denied = await admin`
+      select a.summary->>'path' as path from audit_events a join staff_users u on u.id = a.actor_id
+      where a.action = 'access.denied' and u.email = ${demo("reception").email} order by a.id`;
+    expect(denied.map((d) => d.path)).toEqual(["/staff/team", "/staff/audit", "/staff/team"]);
+    expect((await reception.get("/staff")).status).toBe(200);
+  });
+
+  it("ends the session on sign-out: the old cookie no longer works", async () => {
+    const manager = new StaffClient(app.baseUrl);
+    // The manager signed in during the first test: wait for a fresh code step.
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 100));
+    await manager.signIn(demo("manager").email, DEMO_PASSWORD, demo("manager").totpSecret);
+    const cookie = manager.cookie;
+    const out = await manager.post("/staff/sign-out", {});
+    expect(out.headers.get("location")).toBe("/staff/sign-in?signed-out");
+    manager.cookie = cookie;
+    const after = await manager.get("/staff");
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toMatch(/^\/staff\/sign-in/);
+  });
+});
