@@ -54,33 +54,6 @@ describe("audit trail", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await db.admin.unsafe(`create or replace function append_audit_event(
-  p_practice_id uuid, p_actor_id uuid, p_actor_role text, p_action text,
-  p_subject_type text, p_subject_id text, p_summary jsonb, p_request_id text
-) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-  v_previous text;
-  v_at timestamptz := clock_timestamp();
-  v_id bigint;
-BEGIN
-  IF p_practice_id IS NOT NULL AND current_practice_id() IS NOT NULL
-     AND p_practice_id <> current_practice_id() THEN
-    RAISE EXCEPTION 'an audit event for another practice than the one acted for';
-  END IF;
-  SELECT hash INTO v_previous FROM audit_events
-    WHERE practice_id IS NOT DISTINCT FROM p_practice_id
-    ORDER BY id DESC LIMIT 1;
-  INSERT INTO audit_events (practice_id, actor_id, actor_role, action, subject_type, subject_id,
-                            summary, request_id, occurred_at, previous_hash, hash)
-  VALUES (p_practice_id, p_actor_id, p_actor_role, p_action, p_subject_type, p_subject_id,
-          coalesce(p_summary, '{}'::jsonb), p_request_id, v_at, v_previous,
-          audit_event_hash(v_previous, p_practice_id, p_actor_id, p_actor_role, p_action,
-                           p_subject_type, p_subject_id, coalesce(p_summary, '{}'::jsonb),
-                           p_request_id, v_at))
-  RETURNING id INTO v_id;
-  RETURN v_id;
-END $$`);
     a = await newPractice();
     b = await newPractice();
     await appendEvents(a, 3);
