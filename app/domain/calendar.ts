@@ -66,3 +66,20 @@ export function compareDays(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
+
+/**
+ * The instant a UK calendar day begins (00:00 Europe/London). The UK is
+ * either on UTC or one hour ahead (BST), so it is one of two candidates.
+ */
+export function startOfUkDay(day: string): Date {
+  const utcMidnight = new Date(`${day}T00:00:00Z`);
+  const anHourEarlier = new Date(utcMidnight.getTime() - 3_600_000);
+  return ukLocalDay(anHourEarlier) === day ? anHourEarlier : utcMidnight;
+}
+
+/** The ISO day after `day`. */
+export function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}

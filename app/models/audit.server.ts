@@ -83,7 +83,7 @@ export async function checkAuditChain(db: Executor, practiceId: string | null): 
                                    subject_type, subject_id, summary, request_id, occurred_at) as hash_ok,
            previous_hash is not distinct from lag(hash) over (order by id) as link_ok
     from audit_events
-    where practice_id is not distinct from ${practiceId}::uuid
+    where ${practiceId === null ? sql`practice_id is null` : sql`practice_id = ${practiceId}::uuid`}
     order by id`);
   const broken = rows.find((r) => !r.hash_ok || !r.link_ok);
   return {

@@ -1,4 +1,5 @@
 import { withPractice, withoutPractice } from "../../db/tenancy.server";
+import { nextDay, startOfUkDay } from "../domain/calendar";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { appendAuditEvent, checkAuditChain, listAuditActions, listAuditEvents, type ChainCheck } from "../models/audit.server";
 import { getPatientIdByNhsNumber } from "../models/patients.server";
@@ -38,8 +39,8 @@ export async function searchAuditTrail(context: StaffContext, query: AuditQuery)
             actorId: query.actorId,
             action: query.action,
             subjectId,
-            from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined,
-            to: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+            from: query.from ? startOfUkDay(query.from) : undefined,
+            to: query.to ? startOfUkDay(nextDay(query.to)) : undefined,
           },
           AUDIT_PAGE_SIZE,
         );
