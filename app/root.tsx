@@ -11,6 +11,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import nhsukStyles from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css?url";
+import appStyles from "./styles/app.css?url";
 import { useDocumentTitle } from "./components/document-title";
 import { useNonce } from "./components/nonce";
 import { Footer, Header, MainContent, SkipLink } from "./components/page-chrome";
@@ -18,6 +19,7 @@ import { site } from "./content/site";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukStyles },
+  { rel: "stylesheet", href: appStyles },
   { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
 ];
 

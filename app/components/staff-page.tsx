@@ -50,7 +50,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
             </>
           ) : null}
         </p>
-        <ul className="nhsuk-list nhsuk-u-margin-bottom-0" style={{ display: "flex", flexWrap: "wrap", gap: "1.5rem" }}>
+        <ul className="app-staff-nav__list">
           {links.map((l) => (
             <li key={l.href}>
               <a href={l.href}>{l.label}</a>
@@ -58,7 +58,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
           ))}
           <li>
             <Form method="post" action="/staff/sign-out">
-              <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0 nhsuk-button--small">
+              <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small">
                 {staffContent.nav.signOut}
               </button>
             </Form>

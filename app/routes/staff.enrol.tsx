@@ -49,7 +49,7 @@ export default function EnrolPage() {
           <p>{content.intro}</p>
           <p>{content.scan}</p>
           {/* Generated on the server from our own otpauth:// URI: no user input. */}
-          <div style={{ maxWidth: "240px" }} role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <div className="app-qr-code" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: qrSvg }} />
           <p>
             {content.manual} <code data-testid="totp-secret">{secret}</code>
           </p>

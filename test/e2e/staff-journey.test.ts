@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentTotpCode } from "../../app/auth/totp.server";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
-import { closeBrowser, expectNoAxeViolations, launchBrowser, screenshot } from "./helpers/browser";
+import { closeBrowser, cspViolations, expectNoAxeViolations, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
 const NEW_PASSWORD = "marble harbour kettle winter";
@@ -18,6 +18,8 @@ describe("staff journey in Chromium", () => {
     app = await startAppUnderTest();
     managerBrowser = await launchBrowser();
     receptionBrowser = await launchBrowser();
+    await trackCspViolations(managerBrowser);
+    await trackCspViolations(receptionBrowser);
   });
   afterAll(async () => {
     await closeBrowser(managerBrowser);
@@ -28,6 +30,7 @@ describe("staff journey in Chromium", () => {
   async function onPage(page: Page, label: string, check: () => Promise<void>) {
     try {
       await check();
+      expect(await cspViolations(page), `${label}: blocked by the CSP`).toEqual([]);
       await expectNoAxeViolations(page, label);
     } catch (error) {
       await screenshot(page, `staff-journey-${label}`);

@@ -84,3 +84,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Records, on every page of the context, whatever the CSP blocks (inline styles, scripts…). */
+export async function trackCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (event) => {
+      (window as unknown as { __cspViolations: string[] }).__cspViolations.push(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`,
+      );
+    });
+  });
+}
+
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+}
