@@ -46,7 +46,7 @@ export const staffContent = {
     recoveryIntro:
       "If you lose your phone, you can sign in with one of these codes instead of a code from the app. Each works once. Keep them somewhere safe and private: they are shown only now.",
     recoveryContinue: "I have saved my recovery codes",
-    recoveryAlreadyShown: "Your recovery codes were shown once, when you set up your app. You can make a new set on your account page.",
+    recoveryAlreadyShown: "Your recovery codes were shown once, when you set up your app. Once you are signed in, you can make a new set on your account page.",
   },
   setUp: {
     title: "Choose your password",

@@ -16,7 +16,7 @@ export async function getSession(db: Executor, tokenHash: string): Promise<Staff
 export async function updateSession(
   db: Executor,
   tokenHash: string,
-  changes: Partial<Pick<StaffSession, "lastSeenAt" | "practiceId" | "recoveryCodesDue">>,
+  changes: Partial<Pick<StaffSession, "lastSeenAt" | "practiceId">>,
 ): Promise<void> {
   await db.update(staffSessions).set(changes).where(eq(staffSessions.tokenHash, tokenHash));
 }

@@ -6,7 +6,7 @@ import { Button, ErrorSummary, errorList, firstError, NotificationBanner, TextIn
 import { StaffPage, toViewer } from "../components/staff-page";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { changePassword, issueRecoveryCodes } from "../services/staff-auth.server";
+import { changePassword, issueNewRecoveryCodes } from "../services/staff-auth.server";
 
 export const handle = { title: "Your account" };
 
@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const context = await requireStaff(request);
   const intent = (await request.clone().formData()).get("intent");
   if (intent === "recovery-codes") {
-    return { done: "Your new recovery codes are below. The old ones no longer work.", recoveryCodes: await issueRecoveryCodes(context, "replace") };
+    return { done: "Your new recovery codes are below. The old ones no longer work.", recoveryCodes: await issueNewRecoveryCodes(context) };
   }
   const parsed = await parseForm(request, passwordSchema);
   if (!parsed.ok) return parsed.response;

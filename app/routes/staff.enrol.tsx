@@ -8,38 +8,83 @@ import { Button, ErrorSummary, errorList, firstError, TextInput } from "../compo
 import { MainContent } from "../components/page-chrome";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { confirmTotpEnrolment, startTotpEnrolment } from "../services/staff-auth.server";
+import { confirmTotpEnrolment, enrolmentStage, finishEnrolment, startTotpEnrolment } from "../services/staff-auth.server";
 
 const content = staffContent.enrol;
 
 export const handle = { title: content.title };
 
-const enrolSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: content.invalid }) });
+const confirmSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: content.invalid }) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const enrolment = await startTotpEnrolment(await readSessionToken(request));
+  const token = await readSessionToken(request);
+  const stage = await enrolmentStage(token);
+  if (stage === null) throw redirect("/staff/sign-in");
+  if (stage === "finish") return { stage, qrSvg: "", secret: "" };
+  const enrolment = await startTotpEnrolment(token);
   if (!enrolment.ok) throw redirect("/staff/sign-in");
   // The secret in groups of four, as authenticator apps show keys.
-  return { qrSvg: enrolment.qrSvg, secret: enrolment.secret.match(/.{1,4}/g)!.join(" ") };
+  return { stage, qrSvg: enrolment.qrSvg, secret: enrolment.secret.match(/.{1,4}/g)!.join(" ") };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = await parseForm(request, enrolSchema);
+  const token = await readSessionToken(request);
+  const intent = (await request.clone().formData()).get("intent");
+  if (intent === "finish") {
+    const finished = await finishEnrolment(token);
+    if (!finished.ok) throw redirect("/staff/sign-in");
+    return redirect(safeReturnTo(new URL(request.url).searchParams.get("returnTo")), {
+      headers: { "Set-Cookie": await sessionCookieHeader(finished.sessionToken) },
+    });
+  }
+  const parsed = await parseForm(request, confirmSchema);
   if (!parsed.ok) return parsed.response;
-  const result = await confirmTotpEnrolment({ pendingToken: await readSessionToken(request), code: parsed.data.code });
+  const result = await confirmTotpEnrolment({ pendingToken: token, code: parsed.data.code });
   if (!result.ok) {
     if (result.reason === "expired") throw redirect("/staff/sign-in");
     return formError({ fieldErrors: { code: [content.invalid] } });
   }
-  const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"));
-  return redirect(`/staff/recovery-codes?returnTo=${encodeURIComponent(returnTo)}`, {
-    headers: { "Set-Cookie": await sessionCookieHeader(result.sessionToken) },
-  });
+  return { recoveryCodes: result.recoveryCodes };
+}
+
+function FinishForm({ label }: { label: string }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="finish" />
+      <Button>{label}</Button>
+    </Form>
+  );
 }
 
 export default function EnrolPage() {
-  const { qrSvg, secret } = useLoaderData<typeof loader>();
-  const errors = useActionData<typeof action>();
+  const { stage, qrSvg, secret } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  if (result && "recoveryCodes" in result) {
+    return (
+      <MainContent>
+        <h1>{content.recoveryTitle}</h1>
+        <p>{content.recoveryIntro}</p>
+        <ul className="nhsuk-list" aria-label="Recovery codes" data-testid="recovery-codes">
+          {result.recoveryCodes.map((code) => (
+            <li key={code}>
+              <code className="nhsuk-u-font-size-24">{code}</code>
+            </li>
+          ))}
+        </ul>
+        <FinishForm label={content.recoveryContinue} />
+      </MainContent>
+    );
+  }
+  if (stage === "finish") {
+    return (
+      <MainContent>
+        <h1>{content.recoveryTitle}</h1>
+        <p>{content.recoveryAlreadyShown}</p>
+        <FinishForm label={content.button} />
+      </MainContent>
+    );
+  }
+  const errors = result && "fieldErrors" in result ? result : undefined;
   return (
     <MainContent>
       <div className="nhsuk-grid-row">
@@ -54,6 +99,7 @@ export default function EnrolPage() {
             {content.manual} <code data-testid="totp-secret">{secret}</code>
           </p>
           <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="confirm" />
             <TextInput
               id="code"
               name="code"

@@ -14,7 +14,7 @@ import {
 } from "../domain/sign-in-throttle";
 import { appendAuditEvent } from "../models/audit.server";
 import { clearThrottle, getThrottle, getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
-import { deleteSession, deleteSessionsOfUser, getSession, insertSession, updateSession } from "../models/sessions.server";
+import { deleteSession, deleteSessionsOfUser, getSession, insertSession } from "../models/sessions.server";
 import {
   claimTotpStep,
   consumeRecoveryCode,
@@ -83,6 +83,7 @@ export async function signInWithPassword(
     }
 
     await clearThrottle(tx, keys[0]!);
+    await prepareEnrolment(tx, user);
     const pendingToken = await startSession(tx, user.id, "password-verified", null, now);
     return { ok: true as const, pendingToken, next: user.totpEnrolledAt ? ("code" as const) : ("enrol" as const) };
   });
@@ -194,26 +195,32 @@ async function completeSignIn(tx: Executor, userId: string, pendingToken: string
   return sessionToken;
 }
 
-/** The secret and QR code to show while someone sets up their authenticator app. */
+/** The secret and QR code to show while someone sets up their authenticator app. Reads only. */
 export async function startTotpEnrolment(
   pendingToken: string | null,
 ): Promise<{ ok: true; secret: string; qrSvg: string; email: string } | { ok: false }> {
   return withoutPractice(async (tx) => {
     const user = await pendingUser(tx, pendingToken, new Date());
-    if (!user || user.totpEnrolledAt) return { ok: false as const };
-    const secret = user.totpPendingSecret ?? newTotpSecret();
-    if (!user.totpPendingSecret) await updateStaffUser(tx, user.id, { totpPendingSecret: secret });
+    if (!user || user.totpEnrolledAt || !user.totpPendingSecret) return { ok: false as const };
+    const secret = user.totpPendingSecret;
     return { ok: true as const, secret, qrSvg: await totpQrSvg(totpUri(secret, user.email)), email: user.email };
   });
 }
 
+/** A secret to enrol, made (by a POST) as soon as someone passes the password step without one. */
+async function prepareEnrolment(tx: Executor, user: StaffUser): Promise<void> {
+  if (!user.totpEnrolledAt && !user.totpPendingSecret) await updateStaffUser(tx, user.id, { totpPendingSecret: newTotpSecret() });
+}
+
 /**
- * Enrolment ends with a code from the new app, proving it is set up. The
- * signed-in session it starts is due to be shown recovery codes, once.
+ * Enrolment ends with a code from the new app, proving it is set up. Then
+ * ten one-time recovery codes are made and returned to show once (only their
+ * hashes are kept). The person is not signed in until they say they have
+ * saved them (finishEnrolment).
  */
 export async function confirmTotpEnrolment(
   input: { pendingToken: string | null; code: string; now?: Date },
-): Promise<{ ok: true; sessionToken: string } | { ok: false; reason: "expired" | "invalid" }> {
+): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: "expired" | "invalid" }> {
   const now = input.now ?? new Date();
   return withoutPractice(async (tx) => {
     const user = await pendingUser(tx, input.pendingToken, now);
@@ -227,33 +234,50 @@ export async function confirmTotpEnrolment(
       totpEnrolledAt: now,
       totpLastStep: step,
     });
+    const recoveryCodes = await replaceWithNewRecoveryCodes(tx, user.id);
     await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "staff", action: "staff.totp-enrolled" });
-    const sessionToken = await completeSignIn(tx, user.id, input.pendingToken!, now, "enrolment");
-    await updateSession(tx, hashToken(sessionToken), { recoveryCodesDue: true });
-    return { ok: true as const, sessionToken };
+    return { ok: true as const, recoveryCodes };
   });
 }
 
-/**
- * New one-time recovery codes: after enrolment (once, when due) or when the
- * person asks for a new set. Only their hashes are kept; the old set stops
- * working.
- */
-export async function issueRecoveryCodes(
-  context: { sessionTokenHash: string; user: { id: string }; practice: { id: string }; role: string },
-  mode: "if-due" | "replace",
-): Promise<string[] | null> {
+/** The last step of enrolment: the half-way session becomes a signed-in one. */
+export async function finishEnrolment(pendingToken: string | null): Promise<{ ok: true; sessionToken: string } | { ok: false }> {
+  const now = new Date();
   return withoutPractice(async (tx) => {
-    const session = await getSession(tx, context.sessionTokenHash);
-    if (!session || (mode === "if-due" && !session.recoveryCodesDue)) return null;
-    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomRecoveryCode());
-    await replaceRecoveryCodes(tx, context.user.id, codes.map(hashToken));
-    await updateSession(tx, context.sessionTokenHash, { recoveryCodesDue: false });
+    const user = await pendingUser(tx, pendingToken, now);
+    if (!user || !user.totpEnrolledAt) return { ok: false as const };
+    return { ok: true as const, sessionToken: await completeSignIn(tx, user.id, pendingToken!, now, "enrolment") };
+  });
+}
+
+/** Where a half-way sign-in stands: setting up the app, or just set it up. */
+export async function enrolmentStage(pendingToken: string | null): Promise<"scan" | "finish" | null> {
+  return withoutPractice(async (tx) => {
+    const user = await pendingUser(tx, pendingToken, new Date());
+    if (!user) return null;
+    return user.totpEnrolledAt ? "finish" : "scan";
+  });
+}
+
+async function replaceWithNewRecoveryCodes(tx: Executor, userId: string): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomRecoveryCode());
+  await replaceRecoveryCodes(tx, userId, codes.map(hashToken));
+  return codes;
+}
+
+/** A new set of recovery codes, asked for on the account page; the old set stops working. */
+export async function issueNewRecoveryCodes(context: {
+  user: { id: string };
+  practice: { id: string };
+  role: string;
+}): Promise<string[]> {
+  return withoutPractice(async (tx) => {
+    const codes = await replaceWithNewRecoveryCodes(tx, context.user.id);
     await appendAuditEvent(tx, {
       practiceId: context.practice.id,
       actorId: context.user.id,
       actorRole: context.role,
-      action: "staff.recovery-codes-issued",
+      action: "staff.recovery-codes-replaced",
     });
     return codes;
   });
@@ -302,6 +326,7 @@ export async function completeSetup(input: {
 
     await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(input.password), passwordChangedAt: now, status: "active" });
     await deleteSessionsOfUser(tx, user.id);
+    await prepareEnrolment(tx, user);
     await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "staff", action: "staff.password-set" });
     const pendingToken = await startSession(tx, user.id, "password-verified", null, now);
     return { ok: true as const, pendingToken };

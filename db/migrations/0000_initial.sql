@@ -70,7 +70,6 @@ CREATE TABLE "staff_sessions" (
 	"staff_user_id" uuid NOT NULL,
 	"stage" "session_stage" NOT NULL,
 	"practice_id" uuid,
-	"recovery_codes_due" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL

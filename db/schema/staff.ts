@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, timestamp, unique, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, unique, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 import { sessionStage, staffRole, staffStatus } from "./enums";
 import { practices } from "./practices";
 
@@ -56,8 +56,6 @@ export const staffSessions = pgTable(
       .references(() => staffUsers.id),
     stage: sessionStage("stage").notNull(),
     practiceId: uuid("practice_id").references(() => practices.id),
-    // Set at enrolment: the next page shows new recovery codes, once.
-    recoveryCodesDue: boolean("recovery_codes_due").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),

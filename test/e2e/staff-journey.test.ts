@@ -101,12 +101,11 @@ describe("staff journey in Chromium", () => {
     });
     await page.getByLabel("Code from your app").fill(currentTotpCode(secret, new Date()));
     await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL("**/staff/recovery-codes**");
     await page.getByTestId("recovery-codes").waitFor();
     await onPage(page, "recovery-codes", async () => {
       expect(await page.getByTestId("recovery-codes").locator("li").count()).toBe(10);
     });
-    await page.getByRole("link", { name: "I have saved my recovery codes" }).click();
+    await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
     await page.waitForURL(/\/staff$/);
     await page.locator("h1", { hasText: "Staff home" }).waitFor();
     await onPage(page, "staff-home", async () => {

@@ -8,7 +8,8 @@ import {
   changePassword,
   completeSetup,
   confirmTotpEnrolment,
-  issueRecoveryCodes,
+  finishEnrolment,
+  issueNewRecoveryCodes,
   signInWithPassword,
   startTotpEnrolment,
   verifySecondFactor,
@@ -36,7 +37,9 @@ async function enrolledStaff(email: string, role: "reception" | "clinician" | "m
   if (!enrolment.ok) throw new Error("enrolment failed");
   const confirmed = await confirmTotpEnrolment({ pendingToken: setup.pendingToken, code: currentTotpCode(enrolment.secret, new Date()) });
   if (!confirmed.ok) throw new Error("confirmation failed");
-  return { email, secret: enrolment.secret, sessionToken: confirmed.sessionToken };
+  const finished = await finishEnrolment(setup.pendingToken);
+  if (!finished.ok) throw new Error("finishing failed");
+  return { email, secret: enrolment.secret, sessionToken: finished.sessionToken, recoveryCodes: confirmed.recoveryCodes, pendingToken: setup.pendingToken };
 }
 
 async function contextOf(token: string): Promise<StaffContext> {
@@ -60,10 +63,10 @@ describe("staff sign-in", () => {
     expect(context.user.email).toBe("new.person@example.nhs.uk");
     expect(context.practice.odsCode).toBe("A81001");
     expect(context.role).toBe("reception");
-    // Recovery codes are due once on this session, then never again.
-    const codes = await issueRecoveryCodes(context, "if-due");
-    expect(codes).toHaveLength(10);
-    expect(await issueRecoveryCodes(context, "if-due")).toBeNull();
+    // Ten different recovery codes, shown once at enrolment; the half-way session is spent.
+    expect(new Set(person.recoveryCodes).size).toBe(10);
+    expect(await finishEnrolment(person.pendingToken)).toEqual({ ok: false });
+    expect(await confirmTotpEnrolment({ pendingToken: person.pendingToken, code: currentTotpCode(person.secret, new Date()) })).toEqual({ ok: false, reason: "expired" });
   });
 
   it("refuses a set-up link twice, and refuses weak or mismatched passwords", async () => {
@@ -95,7 +98,9 @@ describe("staff sign-in", () => {
 
   it("refuses a code used once already, and accepts each recovery code only once", async () => {
     const person = await enrolledStaff("replay@example.nhs.uk");
-    const codes = (await issueRecoveryCodes(await contextOf(person.sessionToken), "replace"))!;
+    // A new set replaces the one shown at enrolment.
+    const codes = await issueNewRecoveryCodes(await contextOf(person.sessionToken));
+    expect(codes.filter((c) => person.recoveryCodes.includes(c))).toEqual([]);
     const now = new Date(Date.now() + 120_000);
     const signIn = async (code: string) => {
       const first = await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait });
@@ -107,6 +112,7 @@ describe("staff sign-in", () => {
     expect(await signIn(code)).toEqual({ ok: false, reason: "invalid" });
     expect((await signIn(codes[0]!)).ok).toBe(true);
     expect(await signIn(codes[0]!)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(person.recoveryCodes[1]!)).toEqual({ ok: false, reason: "invalid" });
   });
 
   it("answers a wrong password and an unknown email identically, slows them alike, then locks both", async () => {
