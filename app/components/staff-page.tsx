@@ -34,6 +34,7 @@ export function toViewer(context: {
 export function StaffPage({ viewer, children }: { viewer: StaffViewer; children: ReactNode }) {
   const links = [
     { href: "/staff", label: staffContent.nav.home, show: true },
+    { href: "/staff/patients", label: staffContent.nav.patients, show: can(viewer.role, "view-patient") },
     { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
     { href: "/staff/audit", label: staffContent.nav.audit, show: can(viewer.role, "view-audit") },
     { href: "/staff/account", label: staffContent.nav.account, show: true },

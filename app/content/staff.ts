@@ -80,6 +80,7 @@ export const staffContent = {
   },
   nav: {
     home: "Home",
+    patients: "Find a patient",
     team: "Team",
     audit: "Audit trail",
     account: "Your account",

@@ -114,3 +114,19 @@ export async function getPatientIdByNhsNumber(db: Executor, practiceId: string, 
     .where(and(eq(patients.practiceId, practiceId), eq(patients.nhsNumber, nhsNumber)));
   return row?.id ?? null;
 }
+
+export async function getPatientByNhsNumber(db: Executor, practiceId: string, nhsNumber: string): Promise<Patient | null> {
+  const [row] = await db
+    .select()
+    .from(patients)
+    .where(and(eq(patients.practiceId, practiceId), eq(patients.nhsNumber, nhsNumber)));
+  return row ?? null;
+}
+
+export async function listCodedEntriesOfPatient(db: Executor, practiceId: string, patientId: string) {
+  return db
+    .select({ code: codedEntries.code, recordedOn: codedEntries.recordedOn, recordedAt: codedEntries.recordedAt })
+    .from(codedEntries)
+    .where(and(eq(codedEntries.practiceId, practiceId), eq(codedEntries.patientId, patientId)))
+    .orderBy(asc(codedEntries.recordedOn));
+}

@@ -1,5 +1,7 @@
 import { withPractice, withoutPractice } from "../../db/tenancy.server";
-import { effectiveAccessState, type AccessState, type CodedEntry } from "../domain/access-state";
+import { effectiveAccessState, type AccessHistory, type AccessState, type CodedEntry } from "../domain/access-state";
+import type { CodeKey } from "../domain/codes";
+import type { DecisionOutcome } from "../domain/request-workflow";
 import { isEligible } from "../domain/eligibility";
 import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
 import { listDecisionEffects } from "../models/decisions.server";
@@ -37,6 +39,31 @@ export async function accessStatesOfPractice(practiceId: string, asOf: string): 
     ]),
   );
 
+  const history = buildHistories(entries, decisions);
+
+  return patients.map((p) => {
+    const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
+    return {
+      nhsNumber: p.nhsNumber,
+      state,
+      enhancedReview,
+      eligible: isEligible(
+        { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
+        asOf,
+      ),
+    };
+  });
+}
+
+type EntryRow = { patientId: string; code: CodeKey; recordedOn: string; recordedAt: Date | null };
+type DecisionRow = { patientId: string | null; outcome: DecisionOutcome; codeToEnter: CodeKey | null; decidedAt: Date; confirmedAt: Date | null };
+
+/**
+ * Each patient's history as the access-state rules read it: the coded
+ * entries of the latest import, plus what the portal's decisions add until
+ * an import shows them.
+ */
+export function buildHistories(entries: readonly EntryRow[], decisions: readonly DecisionRow[]): Map<string, AccessHistory> {
   const history = new Map<string, { entries: CodedEntry[]; accessGrants: RecordedAt[] }>();
   const historyOf = (patientId: string) => {
     let h = history.get(patientId);
@@ -50,23 +77,12 @@ export async function accessStatesOfPractice(practiceId: string, asOf: string): 
     });
   }
   for (const decision of decisions) {
-    const h = historyOf(decision.patientId!);
+    if (!decision.patientId) continue;
+    const h = historyOf(decision.patientId);
     const at = recordedAtInstant(decision.decidedAt);
     // A code the practice was asked to enter counts until an import shows it.
     if (decision.codeToEnter && !decision.confirmedAt) h.entries.push({ code: decision.codeToEnter, recordedAt: at });
     if (decision.outcome === "granted") h.accessGrants.push(at);
   }
-
-  return patients.map((p) => {
-    const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [], accessGrants: [] });
-    return {
-      nhsNumber: p.nhsNumber,
-      state,
-      enhancedReview,
-      eligible: isEligible(
-        { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
-        asOf,
-      ),
-    };
-  });
+  return history;
 }

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentTotpCode } from "../../app/auth/totp.server";
+import { syntheticPatients } from "../../app/domain/synthetic-patients";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { closeBrowser, cspViolations, expectNoAxeViolations, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
@@ -137,6 +138,14 @@ describe("staff journey in Chromium", () => {
 
   it("the manager sees the receptionist active on the team page and the refusal in the audit trail", async () => {
     const page = await managerBrowser.newPage();
+    const [patient] = syntheticPatients({ seed: "Y90001", count: 1 });
+    await page.goto(`${app.baseUrl}/staff/patients`);
+    await page.getByLabel("NHS number").fill(patient!.nhsNumber);
+    await page.getByRole("button", { name: "Find" }).click();
+    await page.locator("h1", { hasText: patient!.familyName }).waitFor();
+    await onPage(page, "patient", async () => {
+      await expect(page.locator("dl").textContent()).resolves.toContain(patient!.nhsNumber.slice(0, 3) + " ");
+    });
     await page.goto(`${app.baseUrl}/staff/team`);
     const row = page.getByRole("row", { name: /Rita Reception/ });
     await expect(row.textContent()).resolves.toContain("Active");
@@ -146,5 +155,7 @@ describe("staff journey in Chromium", () => {
       expect(table).toContain("Rita Reception");
       expect(table).toContain("/staff/team");
     });
+    await page.goto(`${app.baseUrl}/staff/audit?patient=${patient!.nhsNumber}`);
+    await expect(page.getByRole("table").textContent()).resolves.toContain("patient.viewed");
   });
 });

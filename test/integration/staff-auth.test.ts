@@ -14,7 +14,7 @@ import {
   startTotpEnrolment,
   verifySecondFactor,
 } from "../../app/services/staff-auth.server";
-import { lookUpSession, type StaffContext } from "../../app/services/staff-session.server";
+import { lookUpSession, switchPractice, type StaffContext } from "../../app/services/staff-session.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 const PASSWORD = "tomato lantern orbit canal";
@@ -191,6 +191,24 @@ describe("staff sign-in", () => {
     expect(await changePassword(await contextOf(changer.sessionToken), { currentPassword: PASSWORD, newPassword, confirmPassword: newPassword })).toEqual({ ok: true });
     expect((await lookUpSession(changer.sessionToken)).kind).toBe("signed-in");
     expect((await lookUpSession(otherSession.sessionToken)).kind).toBe("signed-out");
+  });
+
+  it("makes someone who works for two practices choose one, and switch only between their own", async () => {
+    await addPractice({ odsCode: "B82002", name: "Second Surgery", clinicalSystem: "tpp" });
+    await addPractice({ odsCode: "C83003", name: "Not Theirs Surgery", clinicalSystem: "tpp" });
+    const person = await enrolledStaff("two.practices@example.nhs.uk", "clinician");
+    // Added to a second practice while signed in to the first.
+    expect(await addStaffFromCli({ odsCode: "B82002", email: person.email, name: "Test clinician", role: "manager" })).toMatchObject({ ok: true, kind: "added" });
+    const first = await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait });
+    const later = new Date(Date.now() + 60_000);
+    const signedIn = await verifySecondFactor({ pendingToken: first.ok ? first.pendingToken : "", code: currentTotpCode(person.secret, later), clientAddress: client(), now: later, onDelay: noWait });
+    if (!signedIn.ok) throw new Error("sign-in failed");
+    const lookup = await lookUpSession(signedIn.sessionToken);
+    expect(lookup.kind).toBe("choose-practice");
+    expect(await switchPractice(signedIn.sessionToken, "C83003")).toBe(false);
+    expect(await switchPractice(signedIn.sessionToken, "B82002")).toBe(true);
+    const context = await contextOf(signedIn.sessionToken);
+    expect([context.practice.odsCode, context.role]).toEqual(["B82002", "manager"]);
   });
 
   it("keeps only hashes of session tokens and recovery codes", async () => {
