@@ -178,7 +178,8 @@ function bundledMajorVersion(): number {
   return Number(version.split(".")[0]);
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing on this machine is listening on, just now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);
