@@ -49,7 +49,7 @@ export default function FindPatientPage() {
         />
         <Button variant="secondary">Find</Button>
       </Form>
-      {lookup?.kind === "not-found" ? <p>No patient at {viewer.practiceName} has the NHS number {nhsNumber}.</p> : null}
+      {lookup?.kind === "not-found" ? <p>{`No patient at ${viewer.practiceName} has the NHS number ${nhsNumber}.`}</p> : null}
       {lookup?.kind === "found" ? <PatientDetails patient={lookup.patient} /> : null}
     </StaffPage>
   );

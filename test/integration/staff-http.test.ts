@@ -111,6 +111,32 @@ describe("staff pages over HTTP", () => {
     expect((await reception.get("/staff")).status).toBe(200);
   });
 
+  it("gives a manager nothing of another practice through the pages, whatever ids they send", async () => {
+    const [other] = await admin<{ id: string }[]>`
+      insert into practices (ods_code, name, clinical_system) values ('B82002', 'Elsewhere Surgery', 'tpp') returning id`;
+    const [outsider] = await admin<{ id: string }[]>`
+      insert into staff_users (email, name, status) values ('outsider@elsewhere.example', 'Olive Outsider', 'active') returning id`;
+    await admin`insert into staff_memberships (staff_user_id, practice_id, role) values (${outsider!.id}, ${other!.id}, 'reception')`;
+    await admin`insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth)
+                values (${other!.id}, '9434765919', 'Hidden', 'Elsewhere', '1970-01-01')`;
+
+    const team = await (await manager.get("/staff/team")).text();
+    expect(team).not.toContain("Olive Outsider");
+    const roleChange = await manager.post("/staff/team", { intent: "change-role", staffUserId: outsider!.id, role: "manager" });
+    expect(roleChange.status).toBe(400);
+    expect(await roleChange.text()).toContain("That person does not work for this practice.");
+    const disable = await manager.post("/staff/team", { intent: "disable", staffUserId: outsider!.id });
+    expect(disable.status).toBe(400);
+    const [membership] = await admin`select role, disabled_at from staff_memberships where staff_user_id = ${outsider!.id}`;
+    expect(membership).toEqual({ role: "reception", disabled_at: null });
+
+    const lookup = await (await manager.get("/staff/patients?nhsNumber=9434765919")).text();
+    expect(lookup).toContain("No patient at Riverside Medical Practice has the NHS number");
+    expect(lookup).not.toContain("Elsewhere");
+    const audit = await (await manager.get(`/staff/audit?actorId=${outsider!.id}`)).text();
+    expect(audit).toContain("0 matching entries");
+  });
+
   it("ends the session on sign-out: the old cookie no longer works", async () => {
     expect((await manager.get("/staff")).status).toBe(200);
     const cookie = manager.cookie;
