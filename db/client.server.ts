@@ -40,6 +40,13 @@ export function setConnection(connection: Connection | undefined): void {
   (globalThis as Holder)[key] = connection;
 }
 
+/** The underlying postgres.js client, for what drizzle does not do (COPY). */
+export function getSql(): postgres.Sql {
+  const connection = (globalThis as Holder)[key];
+  if (!connection) throw new Error("The database connection has not been opened.");
+  return connection.sql;
+}
+
 export function getDb(): Database {
   const connection = (globalThis as Holder)[key];
   if (!connection) throw new Error("The database connection has not been opened.");

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "./client.server";
+import type postgres from "postgres";
+import { getDb, getSql } from "./client.server";
 import type { Executor } from "./executor.server";
 
 /**
@@ -17,4 +18,15 @@ export function withPractice<T>(practiceId: string, work: (tx: Executor) => Prom
 /** A transaction acting for no practice: staff identity, sign-in, practices. */
 export function withoutPractice<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
   return getDb().transaction(work);
+}
+
+/**
+ * The same, on the plain postgres.js client, for bulk work drizzle does not
+ * do (COPY into a staging table).
+ */
+export async function withPracticeSql<T>(practiceId: string, work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return getSql().begin(async (tx) => {
+    await tx`select set_config('app.practice_id', ${practiceId}, true)`;
+    return work(tx);
+  }) as Promise<T>;
 }

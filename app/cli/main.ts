@@ -8,6 +8,7 @@ import { seedCommand, seedUsage } from "./commands/seed";
 import { stateCommand, stateUsage } from "./commands/state";
 import { logLine } from "./output";
 import { auditCommand, auditUsage } from "./commands/audit";
+import { importCommand, importUsage } from "./commands/import";
 import { staffCommand, staffUsage } from "./commands/staff";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
@@ -16,9 +17,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   state: stateCommand,
   staff: staffCommand,
   audit: auditCommand,
+  import: importCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import type postgres from "postgres";
 import type { Executor } from "../../db/executor.server";
 import { auditEvents, staffUsers } from "../../db/schema";
 
@@ -24,6 +25,14 @@ export async function appendAuditEvent(db: Executor, event: NewAuditEvent): Prom
     ${event.practiceId}::uuid, ${event.actorId}::uuid, ${event.actorRole}, ${event.action},
     ${event.subjectType ?? null}, ${event.subjectId ?? null}, ${JSON.stringify(event.summary ?? {})}::jsonb,
     ${event.requestId ?? null})`);
+}
+
+/** The same, for work done on the plain postgres.js client (bulk import). */
+export async function appendAuditEventSql(tx: postgres.TransactionSql, event: NewAuditEvent): Promise<void> {
+  await tx`select append_audit_event(
+    ${event.practiceId}::uuid, ${event.actorId}::uuid, ${event.actorRole}, ${event.action},
+    ${event.subjectType ?? null}, ${event.subjectId ?? null}, ${JSON.stringify(event.summary ?? {})}::jsonb,
+    ${event.requestId ?? null})`;
 }
 
 export interface AuditFilters {

@@ -1,0 +1,82 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { importPatientList, type ImportFileFormat } from "../../services/patient-import.server";
+import { CliError } from "../cli-error";
+import { logLine, printJson, printLine } from "../output";
+
+export const importUsage =
+  "import --practice CODE [--format canonical|emis|systmone] [--map FILE] [--codes FILE] [--dry-run] [--allow-shrink] [--json] FILE";
+
+const FORMATS: readonly ImportFileFormat[] = ["canonical", "emis", "systmone"];
+
+export async function importCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      practice: { type: "string" },
+      format: { type: "string", default: "canonical" },
+      map: { type: "string" },
+      codes: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      "allow-shrink": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (!values.practice || positionals.length !== 1) throw new CliError(`Usage: ${importUsage}`);
+  if (!FORMATS.includes(values.format as ImportFileFormat)) {
+    throw new CliError(`--format must be canonical, emis or systmone, not "${values.format}".`);
+  }
+  const columnMap = values.map ? await readColumnMap(values.map) : undefined;
+
+  const result = await importPatientList({
+    odsCode: values.practice.toUpperCase(),
+    filePath: positionals[0]!,
+    format: values.format as ImportFileFormat,
+    columnMap,
+    codesFilePath: values.codes,
+    dryRun: values["dry-run"],
+    allowShrink: values["allow-shrink"],
+    actor: { id: null, role: "cli" },
+    onProgress: values.json ? undefined : ({ rows }) => logLine(`${rows.toLocaleString("en-GB")} rows read…`),
+  });
+  if (!result.ok) throw new CliError(result.error);
+  const { outcome } = result;
+  if (values.json) {
+    printJson({
+      inserted: outcome.inserted,
+      updated: outcome.updated,
+      unchanged: outcome.unchanged,
+      deregistered: outcome.deregistered,
+      rejected: outcome.rejected,
+      warnings: outcome.warnings,
+      ignoredCodes: outcome.ignoredCodes,
+      dryRun: !outcome.committed,
+    });
+    return;
+  }
+  printLine(
+    `${outcome.committed ? "Imported" : "Dry run, nothing changed"}: ${outcome.inserted} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.deregistered} no longer registered.`,
+  );
+  printLine(`${outcome.rejected.length} rows rejected, ${outcome.warnings.length} warnings.`);
+  for (const issue of [...outcome.rejected, ...outcome.warnings].slice(0, 20)) {
+    printLine(`  row ${issue.row}, ${issue.field}: ${issue.message}`);
+  }
+}
+
+async function readColumnMap(file: string): Promise<Record<string, string>> {
+  const text = await readFile(file, "utf8").catch(() => {
+    throw new CliError(`The column map ${file} could not be read.`);
+  });
+  let map: unknown;
+  try {
+    map = JSON.parse(text);
+  } catch {
+    throw new CliError(`The column map ${file} is not valid JSON.`);
+  }
+  if (!map || typeof map !== "object" || Array.isArray(map) || !Object.values(map).every((v) => typeof v === "string")) {
+    throw new CliError(`The column map ${file} must be a JSON object of export header to column name, like {"Surname": "family_name"}.`);
+  }
+  return map as Record<string, string>;
+}

@@ -1,0 +1,248 @@
+import type { Writable } from "node:stream";
+import type postgres from "postgres";
+
+// Bulk import: rows are streamed with COPY into temporary staging tables in
+// the import's own transaction, then applied to the practice's list with a
+// few set-based statements. Nothing here is visible to anyone else until the
+// transaction commits, and all of it vanishes if it does not.
+
+type Tx = postgres.TransactionSql;
+
+export async function createStagingTables(tx: Tx): Promise<void> {
+  await tx`
+    create temp table import_rows (
+      row_number integer not null,
+      nhs_number text not null,
+      given_name text not null,
+      family_name text not null,
+      date_of_birth date not null,
+      address_line_1 text, address_line_2 text, address_line_3 text, address_line_4 text,
+      postcode text, email text, mobile text,
+      contact_is_private boolean not null,
+      deceased boolean not null,
+      online_account boolean not null,
+      -- The latest_104/106/103 columns: a day, and an instant when the export gave a time.
+      c104_on date, c104_at timestamptz,
+      c106_on date, c106_at timestamptz,
+      c103_on date, c103_at timestamptz
+    ) on commit drop`;
+  await tx`
+    create temp table import_codes (
+      nhs_number text not null,
+      code access_code not null,
+      recorded_on date not null,
+      recorded_at timestamptz
+    ) on commit drop`;
+  // NHS numbers of rows that were rejected for another reason: the patient
+  // is still on the list, so must not be marked as deregistered.
+  await tx`create temp table import_seen (nhs_number text primary key) on commit drop`;
+}
+
+export const STAGING_COLUMNS = [
+  "row_number", "nhs_number", "given_name", "family_name", "date_of_birth",
+  "address_line_1", "address_line_2", "address_line_3", "address_line_4",
+  "postcode", "email", "mobile", "contact_is_private", "deceased", "online_account",
+  "c104_on", "c104_at", "c106_on", "c106_at", "c103_on", "c103_at",
+] as const;
+
+/** The codes given in the patient file's own latest_* columns. */
+export async function stageCodesFromRows(tx: Tx): Promise<void> {
+  await tx`
+    insert into import_codes (nhs_number, code, recorded_on, recorded_at)
+    select nhs_number, '104'::access_code, c104_on, c104_at from import_rows where c104_on is not null
+    union all select nhs_number, '106'::access_code, c106_on, c106_at from import_rows where c106_on is not null
+    union all select nhs_number, '103'::access_code, c103_on, c103_at from import_rows where c103_on is not null`;
+}
+
+/** NHS numbers of rejected rows: still on the list, so never deregistered by this file. */
+export async function stageSeenNhsNumbers(tx: Tx, nhsNumbers: string[]): Promise<void> {
+  if (nhsNumbers.length === 0) return;
+  await tx`insert into import_seen select unnest(${tx.array(nhsNumbers)}::text[]) on conflict do nothing`;
+}
+
+/** A COPY stream into a staging table; write CSV lines (csvLine) to it. */
+export async function openStagingCopy(tx: Tx, table: "import_rows" | "import_codes"): Promise<Writable> {
+  return tx.unsafe(`copy ${table} from stdin with (format csv)`).writable();
+}
+
+/** One CSV line for COPY: null is an empty unquoted field, anything else quoted. */
+export function csvLine(values: readonly (string | number | boolean | null)[]): string {
+  return `${values
+    .map((v) => (v === null ? "" : typeof v === "string" ? `"${v.replaceAll('"', '""')}"` : String(v)))
+    .join(",")}\n`;
+}
+
+export async function indexStaging(tx: Tx): Promise<void> {
+  await tx`create index on import_rows (nhs_number)`;
+  await tx`analyze import_rows`;
+}
+
+export async function indexStagedCodes(tx: Tx): Promise<void> {
+  await tx`create index on import_codes (nhs_number)`;
+  await tx`analyze import_codes`;
+}
+
+/** Rows sharing an NHS number with another row of the file: all of them are rejected. */
+export async function takeDuplicateRows(tx: Tx): Promise<{ nhsNumber: string; rows: number[] }[]> {
+  const duplicates = await tx<{ nhs_number: string; rows: number[] }[]>`
+    select nhs_number, array_agg(row_number order by row_number) as rows
+    from import_rows group by nhs_number having count(*) > 1`;
+  if (duplicates.length > 0) {
+    const numbers = duplicates.map((d) => d.nhs_number);
+    await tx`insert into import_seen select distinct nhs_number from import_rows where nhs_number = any(${tx.array(numbers)}) on conflict do nothing`;
+    await tx`delete from import_rows where nhs_number = any(${tx.array(numbers)})`;
+  }
+  return duplicates.map((d) => ({ nhsNumber: d.nhs_number, rows: d.rows }));
+}
+
+/** Codes for NHS numbers that are not (or no longer) rows of the file. */
+export async function dropUnmatchedCodes(tx: Tx): Promise<number> {
+  const result = await tx`
+    delete from import_codes c where not exists (select 1 from import_rows r where r.nhs_number = c.nhs_number)`;
+  return result.count;
+}
+
+export async function countStagedRows(tx: Tx): Promise<number> {
+  const [row] = await tx<{ n: number }[]>`select count(*)::int as n from import_rows`;
+  return row!.n;
+}
+
+/** How many registered patients there are, and how many the file leaves out. */
+export async function countMissingFromFile(tx: Tx, practiceId: string): Promise<{ registered: number; missing: number }> {
+  const [row] = await tx<{ registered: number; missing: number }[]>`
+    select count(*)::int as registered,
+           count(*) filter (
+             where not exists (select 1 from import_rows r where r.nhs_number = p.nhs_number)
+               and not exists (select 1 from import_seen s where s.nhs_number = p.nhs_number)
+           )::int as missing
+    from patients p
+    where p.practice_id = ${practiceId} and p.registration = 'registered'`;
+  return row!;
+}
+
+export async function insertNewPatients(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  const result = await tx`
+    insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth,
+                          address_line_1, address_line_2, address_line_3, address_line_4,
+                          postcode, email, mobile, contact_is_private, deceased, online_account,
+                          registration, last_import_id)
+    select ${practiceId}, r.nhs_number, r.given_name, r.family_name, r.date_of_birth,
+           r.address_line_1, r.address_line_2, r.address_line_3, r.address_line_4,
+           r.postcode, r.email, r.mobile, r.contact_is_private, r.deceased, r.online_account,
+           'registered', ${importId}
+    from import_rows r
+    where not exists (select 1 from patients p where p.practice_id = ${practiceId} and p.nhs_number = r.nhs_number)`;
+  return result.count;
+}
+
+/** Updates patients whose details differ from the file; returns their ids. */
+export async function updateChangedPatients(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    update patients p set
+      given_name = r.given_name, family_name = r.family_name, date_of_birth = r.date_of_birth,
+      address_line_1 = r.address_line_1, address_line_2 = r.address_line_2,
+      address_line_3 = r.address_line_3, address_line_4 = r.address_line_4,
+      postcode = r.postcode, email = r.email, mobile = r.mobile,
+      contact_is_private = r.contact_is_private, deceased = r.deceased, online_account = r.online_account,
+      registration = 'registered', last_import_id = ${importId}, updated_at = now()
+    from import_rows r
+    where p.practice_id = ${practiceId} and p.nhs_number = r.nhs_number
+      and p.last_import_id is distinct from ${importId}
+      and (p.given_name, p.family_name, p.date_of_birth, p.address_line_1, p.address_line_2,
+           p.address_line_3, p.address_line_4, p.postcode, p.email, p.mobile,
+           p.contact_is_private, p.deceased, p.online_account, p.registration)
+          is distinct from
+          (r.given_name, r.family_name, r.date_of_birth, r.address_line_1, r.address_line_2,
+           r.address_line_3, r.address_line_4, r.postcode, r.email, r.mobile,
+           r.contact_is_private, r.deceased, r.online_account, 'registered'::registration_status)
+    returning p.id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Replaces the coded history of every patient in the file whose codes differ
+ * from the file's; returns their ids (new patients included).
+ */
+export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
+  const changed = await tx<{ id: string }[]>`
+    with file_patients as (
+      select p.id, p.nhs_number from patients p
+      join import_rows r on p.practice_id = ${practiceId} and p.nhs_number = r.nhs_number
+    ),
+    incoming as (
+      select c.nhs_number, string_agg(c.code || '|' || c.recorded_on || '|' || coalesce(c.recorded_at::text, ''),
+                                      ',' order by c.code, c.recorded_on, c.recorded_at) as signature
+      from import_codes c group by c.nhs_number
+    ),
+    current as (
+      select e.patient_id, string_agg(e.code || '|' || e.recorded_on || '|' || coalesce(e.recorded_at::text, ''),
+                                      ',' order by e.code, e.recorded_on, e.recorded_at) as signature
+      from coded_entries e where e.practice_id = ${practiceId} group by e.patient_id
+    )
+    select f.id from file_patients f
+    left join incoming i on i.nhs_number = f.nhs_number
+    left join current c on c.patient_id = f.id
+    where i.signature is distinct from c.signature`;
+  const ids = changed.map((c) => c.id);
+  if (ids.length === 0) return ids;
+  await tx`delete from coded_entries where practice_id = ${practiceId} and patient_id = any(${tx.array(ids)}::uuid[])`;
+  await tx`
+    insert into coded_entries (practice_id, patient_id, code, recorded_on, recorded_at, source, import_id)
+    select ${practiceId}, p.id, c.code, c.recorded_on, c.recorded_at, 'import', ${importId}
+    from import_codes c join patients p on p.practice_id = ${practiceId} and p.nhs_number = c.nhs_number
+    where p.id = any(${tx.array(ids)}::uuid[])`;
+  return ids;
+}
+
+/** Ids of patients this import inserted. */
+export async function listInsertedIds(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    select id from patients where practice_id = ${practiceId} and last_import_id = ${importId} and created_at = now()`;
+  return rows.map((r) => r.id);
+}
+
+/** Marks registered patients missing from the file as deregistered (kept, never messaged). */
+export async function deregisterMissing(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  const result = await tx`
+    update patients p set registration = 'deregistered', last_import_id = ${importId}, updated_at = now()
+    where p.practice_id = ${practiceId} and p.registration = 'registered'
+      and not exists (select 1 from import_rows r where r.nhs_number = p.nhs_number)
+      and not exists (select 1 from import_seen s where s.nhs_number = p.nhs_number)`;
+  return result.count;
+}
+
+export interface ImportRecord {
+  practiceId: string;
+  importedBy: string | null;
+  fileName: string;
+  fileSha256: string;
+  format: "canonical" | "emis" | "systmone" | "mapped";
+}
+
+export async function insertImportRecord(tx: Tx, record: ImportRecord): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
+    insert into imports (practice_id, imported_by, file_name, file_sha256, format, status)
+    values (${record.practiceId}, ${record.importedBy}, ${record.fileName}, ${record.fileSha256}, ${record.format}, 'committed')
+    returning id`;
+  return row!.id;
+}
+
+export async function completeImportRecord(
+  tx: Tx,
+  importId: string,
+  outcome: {
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    deregistered: number;
+    rejected: unknown[];
+    warnings: unknown[];
+  },
+): Promise<void> {
+  await tx`
+    update imports set inserted = ${outcome.inserted}, updated = ${outcome.updated},
+      unchanged = ${outcome.unchanged}, deregistered = ${outcome.deregistered},
+      rejected = ${JSON.stringify(outcome.rejected)}::jsonb, warnings = ${JSON.stringify(outcome.warnings)}::jsonb,
+      committed_at = now()
+    where id = ${importId}`;
+}
