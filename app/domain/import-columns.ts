@@ -100,9 +100,12 @@ export const PRESETS: Record<PresetFormat, Record<string, CanonicalColumn>> = {
   },
 };
 
-/** A header as compared: no BOM, trimmed, lower case, inner runs of whitespace as one space. */
+/**
+ * A header as compared: trimmed, lower case, inner runs of whitespace as one space. trim() also
+ * removes a byte-order mark, which JavaScript counts as whitespace.
+ */
 export function normaliseHeader(header: string): string {
-  return header.replace(/^\uFEFF/, "").trim().replace(/\s+/g, " ").toLowerCase();
+  return header.trim().replace(/\s+/g, " ").toLowerCase();
 }
 
 function isCanonicalColumn(name: string): name is CanonicalColumn {
@@ -177,7 +180,7 @@ export function resolveColumns(header: string[], format: ImportFormat, map?: Rec
   const firstHeaderFor = new Map<CanonicalColumn, string>();
   for (const [index, column] of columns.entries()) {
     if (column === null) continue;
-    const cell = (header[index] ?? "").replace(/^\uFEFF/, "").trim();
+    const cell = (header[index] ?? "").trim();
     const earlier = firstHeaderFor.get(column);
     if (earlier !== undefined) return { ok: false, error: `Both ${quoted(earlier)} and ${quoted(cell)} give the ${column} column.` };
     firstHeaderFor.set(column, cell);
