@@ -19,7 +19,7 @@ const NOW = new Date("2026-02-28T12:00:00Z");
 const HEADER = "nhs_number,given_name,family_name,date_of_birth,postcode,email,latest_104,latest_106,latest_103";
 
 // Valid NHS numbers from the 999 test range, for files written here.
-const NHS = ["9434765919", "9434765870", "9990000018", "9990000026", "9990000034", "9990000042", "9990000050", "9990000069", "9990000077", "9990000085"];
+const NHS: readonly string[] = ["9434765919", "9434765870", "9990000018", "9990000026", "9990000034", "9990000042", "9990000050", "9990000069", "9990000077", "9990000085"];
 
 describe("importing a patient list", () => {
   let db: TestDatabase;
@@ -133,12 +133,12 @@ describe("importing a patient list", () => {
   it("reads quoted commas and line breaks, CRLF, and Windows-1252 text from older exports", async () => {
     const quoted = `${HEADER.replace("postcode", "address_line_1,postcode")}\r\n${NHS[0]},"Mary, Ann","O'Brien",1970-01-01,"Flat 2,\r\n1 High Street",LS1 4AP,,,,\r\n`;
     expect(await run(file("quoted.csv", quoted))).toMatchObject({ ok: true, outcome: { inserted: 1, rejected: [] } });
-    const [mary] = await db.admin`select given_name, address_line_1 from patients where nhs_number = ${NHS[0]} and practice_id = (select id from practices where ods_code = ${practice})`;
+    const [mary] = await db.admin`select given_name, address_line_1 from patients where nhs_number = ${NHS[0]!} and practice_id = (select id from practices where ods_code = ${practice})`;
     expect(mary).toEqual({ given_name: "Mary, Ann", address_line_1: "Flat 2,\r\n1 High Street" });
 
     const latin1 = Buffer.concat([Buffer.from(`${HEADER}\r\n${NHS[1]},Zo`), Buffer.from([0xeb]), Buffer.from(`,N${String.fromCharCode(250)}ñez,1970-01-01,LS1 4AP,,,,\r\n`, "latin1")]);
     expect(await run(file("cp1252.csv", latin1), { allowShrink: true })).toMatchObject({ ok: true, outcome: { inserted: 1, deregistered: 1 } });
-    const [zoe] = await db.admin`select given_name, family_name from patients where nhs_number = ${NHS[1]} and practice_id = (select id from practices where ods_code = ${practice})`;
+    const [zoe] = await db.admin`select given_name, family_name from patients where nhs_number = ${NHS[1]!} and practice_id = (select id from practices where ods_code = ${practice})`;
     expect(zoe).toEqual({ given_name: "Zoë", family_name: "Núñez" });
   });
 
@@ -173,7 +173,7 @@ describe("importing a patient list", () => {
     const odd = `Patient Id,First,Last,Born\r\n${NHS[0]},Ann,Lee,1980-05-17\r\n`;
     const mapped = await run(file("odd.csv", odd), { columnMap: { "Patient Id": "nhs_number", First: "given_name", Last: "family_name", Born: "date_of_birth" } });
     expect(mapped).toMatchObject({ ok: true });
-    const [ann] = await db.admin`select postcode, date_of_birth::text from patients where nhs_number = ${NHS[0]} and practice_id = (select id from practices where ods_code = ${practice})`;
+    const [ann] = await db.admin`select postcode, date_of_birth::text from patients where nhs_number = ${NHS[0]!} and practice_id = (select id from practices where ods_code = ${practice})`;
     expect(ann).toEqual({ postcode: null, date_of_birth: "1980-05-17" });
   });
 
