@@ -157,7 +157,7 @@ describe("resolveColumns: EMIS Web preset", () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, CanonicalColumn]>([
     ["Given Name", "given_name"],
     ["First Names", "given_name"],
     ["DOB", "date_of_birth"],
@@ -225,7 +225,7 @@ describe("resolveColumns: SystmOne preset", () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, CanonicalColumn]>([
     ["Forename", "given_name"],
     ["Address Line 1", "address_line_1"],
     ["Address Line 4", "address_line_4"],
@@ -308,12 +308,12 @@ describe("resolveColumns: mapped", () => {
 
 describe("resolveColumns: every error is one short sentence", () => {
   const long = "x".repeat(10_000);
-  it.each([
-    ["a duplicate with enormous headers", [long, long], "mapped" as const, { [long]: "nhs_number" }],
-    ["an unknown map target", ["a"], "mapped" as const, { [long]: long }],
-    ...ALL_FORMATS.map((format) => [`a missing column (${format})`, ["x"], format, {}] as const),
+  it.each<[string, string[], ImportFormat, Record<string, string>]>([
+    ["a duplicate with enormous headers", [long, long], "mapped", { [long]: "nhs_number" }],
+    ["an unknown map target", ["a"], "mapped", { [long]: long }],
+    ...ALL_FORMATS.map((format): [string, string[], ImportFormat, Record<string, string>] => [`a missing column (${format})`, ["x"], format, {}]),
   ])("%s", (_why, header, format, map) => {
-    const error = errorOf([...header], format, map);
+    const error = errorOf(header, format, map);
     expect(error).toMatch(/^[A-Z][^\n]*\.$/);
     expect(error.length).toBeLessThanOrEqual(160);
   });
