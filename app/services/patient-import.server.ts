@@ -9,7 +9,7 @@ import type postgres from "postgres";
 import { withPracticeSql, withoutPractice } from "../../db/tenancy.server";
 import { ukLocalDay } from "../domain/calendar";
 import { resolveColumns, type CanonicalColumn } from "../domain/import-columns";
-import { parseCodesRow, validateRow, type ImportIssue, type ImportedPatient } from "../domain/import-row";
+import { duplicateNhsNumberRejections, parseCodesRow, validateRow, type ImportIssue, type ImportedPatient } from "../domain/import-row";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { appendAuditEventSql } from "../models/audit.server";
 import {
@@ -119,15 +119,10 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       }
       await indexStagedCodes(tx);
 
-      for (const duplicate of await takeDuplicateRows(tx)) {
-        for (const row of duplicate.rows) {
-          staged.rejected.push({
-            row,
-            field: "nhs_number",
-            message: `NHS number ${duplicate.nhsNumber} is on ${duplicate.rows.length} rows (rows ${duplicate.rows.join(", ")}): none of them is imported.`,
-          });
-        }
-      }
+      const duplicates = await takeDuplicateRows(tx);
+      staged.rejected.push(
+        ...duplicateNhsNumberRejections(duplicates.flatMap((d) => d.rows.map((row) => ({ row, nhsNumber: d.nhsNumber })))),
+      );
       await stageSeenNhsNumbers(tx, staged.seen);
       ignoredCodes += await dropUnmatchedCodes(tx);
       const fileRows = await countStagedRows(tx);
