@@ -178,8 +178,18 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
     return { ok: true, outcome };
   } catch (error) {
     if (error instanceof DryRunFinished) return { ok: true, outcome: error.outcome };
-    if (error instanceof ImportRefused) return { ok: false, error: error.message };
-    throw error;
+    if (!(error instanceof ImportRefused)) throw error;
+    // The import changed nothing, but that someone tried, and why it was refused, is kept.
+    await withPracticeSql(practice.id, (tx) =>
+      appendAuditEventSql(tx, {
+        practiceId: practice.id,
+        actorId: input.actor.id,
+        actorRole: input.actor.role,
+        action: "patients.import-refused",
+        summary: { fileName: input.fileName ?? path.basename(input.filePath), reason: error.message, dryRun: Boolean(input.dryRun) },
+      }),
+    );
+    return { ok: false, error: error.message };
   }
 }
 

@@ -163,6 +163,8 @@ describe("importing a patient list", () => {
     expect(await patients()).toEqual(before);
     const [importsAfter] = await db.admin`select count(*)::int as n from imports`;
     expect(importsAfter!.n).toBe(importsBefore!.n);
+    const [refusal] = await db.admin`select summary->>'reason' as reason from audit_events where action = 'patients.import-refused' order by id desc limit 1`;
+    expect(refusal!.reason).toBe(result.error);
   });
 
   it("reads EMIS and SystmOne headers through their presets, and any export through a column map", async () => {
