@@ -36,6 +36,10 @@ export async function createStagingTables(tx: Tx): Promise<void> {
   // NHS numbers of rows that were rejected for another reason: the patient
   // is still on the list, so must not be marked as deregistered.
   await tx`create temp table import_seen (nhs_number text primary key) on commit drop`;
+  // Patients this import changed, kept here rather than sent back and forth
+  // as arrays of ids: a whole list's worth would cost time and memory.
+  await tx`create temp table import_updated (patient_id uuid primary key) on commit drop`;
+  await tx`create temp table import_recoded (patient_id uuid primary key) on commit drop`;
 }
 
 export const STAGING_COLUMNS = [
@@ -135,9 +139,10 @@ export async function insertNewPatients(tx: Tx, practiceId: string, importId: st
   return result.count;
 }
 
-/** Updates patients whose details differ from the file; returns their ids. */
-export async function updateChangedPatients(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
-  const rows = await tx<{ id: string }[]>`
+/** Updates patients whose details differ from the file, noting them in import_updated; returns how many. */
+export async function updateChangedPatients(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  const result = await tx`
+    with changed as (
     update patients p set
       given_name = r.given_name, family_name = r.family_name, date_of_birth = r.date_of_birth,
       address_line_1 = r.address_line_1, address_line_2 = r.address_line_2,
@@ -155,16 +160,20 @@ export async function updateChangedPatients(tx: Tx, practiceId: string, importId
           (r.given_name, r.family_name, r.date_of_birth, r.address_line_1, r.address_line_2,
            r.address_line_3, r.address_line_4, r.postcode, r.email, r.mobile,
            r.contact_is_private, r.deceased, r.online_account, 'registered'::registration_status)
-    returning p.id`;
-  return rows.map((r) => r.id);
+    returning p.id
+    )
+    insert into import_updated (patient_id) select id from changed`;
+  return result.count;
 }
 
 /**
  * Replaces the coded history of every patient in the file whose codes differ
- * from the file's; returns their ids (new patients included).
+ * from the file's, noting them (new patients included) in import_recoded;
+ * returns how many.
  */
-export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
-  const changed = await tx<{ id: string }[]>`
+export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  const changed = await tx`
+    insert into import_recoded (patient_id)
     with file_patients as (
       select p.id, p.nhs_number from patients p
       join import_rows r on p.practice_id = ${practiceId} and p.nhs_number = r.nhs_number
@@ -182,23 +191,35 @@ export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: 
     select f.id from file_patients f
     left join incoming i on i.nhs_number = f.nhs_number
     left join current c on c.patient_id = f.id
-    where i.signature is distinct from c.signature`;
-  const ids = changed.map((c) => c.id);
-  if (ids.length === 0) return ids;
-  await tx`delete from coded_entries where practice_id = ${practiceId} and patient_id = any(${tx.array(ids)}::uuid[])`;
+    where i.signature is distinct from c.signature
+    on conflict do nothing`;
+  if (changed.count === 0) return 0;
+  await tx`analyze import_recoded`;
+  await tx`
+    delete from coded_entries e using import_recoded x
+    where e.practice_id = ${practiceId} and e.patient_id = x.patient_id`;
   await tx`
     insert into coded_entries (practice_id, patient_id, code, recorded_on, recorded_at, source, import_id)
     select ${practiceId}, p.id, c.code, c.recorded_on, c.recorded_at, 'import', ${importId}
     from import_codes c join patients p on p.practice_id = ${practiceId} and p.nhs_number = c.nhs_number
-    where p.id = any(${tx.array(ids)}::uuid[])`;
-  return ids;
+    join import_recoded x on x.patient_id = p.id`;
+  return changed.count;
 }
 
-/** Ids of patients this import inserted. */
-export async function listInsertedIds(tx: Tx, practiceId: string, importId: string): Promise<string[]> {
-  const rows = await tx<{ id: string }[]>`
-    select id from patients where practice_id = ${practiceId} and last_import_id = ${importId} and created_at = now()`;
-  return rows.map((r) => r.id);
+/**
+ * Existing patients this import changed: new details, or a replaced coded
+ * history (patients it inserted are not "updated", though their codes are new).
+ */
+export async function countUpdatedPatients(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  const [row] = await tx<{ n: number }[]>`
+    select count(*)::int as n from (
+      select patient_id from import_updated
+      union
+      select x.patient_id from import_recoded x join patients p on p.id = x.patient_id
+      where p.practice_id = ${practiceId}
+        and (p.last_import_id = ${importId} and p.created_at = now()) is not true
+    ) changed`;
+  return row!.n;
 }
 
 /** Marks registered patients missing from the file as deregistered (kept, never messaged). */

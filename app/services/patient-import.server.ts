@@ -16,6 +16,7 @@ import {
   completeImportRecord,
   countMissingFromFile,
   countStagedRows,
+  countUpdatedPatients,
   createStagingTables,
   csvLine,
   deregisterMissing,
@@ -24,7 +25,6 @@ import {
   indexStaging,
   insertImportRecord,
   insertNewPatients,
-  listInsertedIds,
   openStagingCopy,
   replaceChangedCodes,
   stageCodesFromRows,
@@ -135,10 +135,9 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       }
 
       const inserted = await insertNewPatients(tx, practice.id, importId);
-      const detailsChanged = await updateChangedPatients(tx, practice.id, importId);
-      const codesChanged = await replaceChangedCodes(tx, practice.id, importId);
-      const insertedIds = new Set(await listInsertedIds(tx, practice.id, importId));
-      const updated = new Set([...detailsChanged, ...codesChanged.filter((id) => !insertedIds.has(id))]).size;
+      await updateChangedPatients(tx, practice.id, importId);
+      await replaceChangedCodes(tx, practice.id, importId);
+      const updated = await countUpdatedPatients(tx, practice.id, importId);
       const deregistered = await deregisterMissing(tx, practice.id, importId);
 
       const rejected = staged.rejected.sort((a, b) => a.row - b.row);
@@ -284,13 +283,33 @@ function explainCsvError(error: CsvError, row: number, what: string): string {
   }
 }
 
-async function write(stream: Writable, line: string): Promise<void> {
-  if (!stream.write(line)) await once(stream, "drain");
-}
+/** Lines for a COPY are sent this many characters at a time. */
+const COPY_BATCH_CHARACTERS = 64 * 1024;
 
-async function finish(stream: Writable): Promise<void> {
-  stream.end();
-  await once(stream, "finish");
+/**
+ * Gathers CSV lines into large writes: postgres.js sends every write as a
+ * CopyData message and socket write of its own, and waits for each before
+ * taking the next, so one write per row costs a round of the event loop per row.
+ */
+function batchedCopy(stream: Writable) {
+  let pending = "";
+  const flush = async () => {
+    if (pending === "") return;
+    const text = pending;
+    pending = "";
+    if (!stream.write(text)) await once(stream, "drain");
+  };
+  return {
+    async write(line: string): Promise<void> {
+      pending += line;
+      if (pending.length >= COPY_BATCH_CHARACTERS) await flush();
+    },
+    async finish(): Promise<void> {
+      await flush();
+      stream.end();
+      await once(stream, "finish");
+    },
+  };
 }
 
 const instantOrNull = (value: Date | null) => (value ? value.toISOString() : null);
@@ -315,7 +334,7 @@ async function stagePatientRows(tx: postgres.TransactionSql, input: ImportInput,
   let columns: (CanonicalColumn | null)[] | null = null;
   let row = 0;
   let bytesRead = 0;
-  const copy = await openStagingCopy(tx, "import_rows");
+  const copy = batchedCopy(await openStagingCopy(tx, "import_rows"));
   try {
     for await (const record of readRecords(file, "The patient file", (n) => (bytesRead += n))) {
       row += 1;
@@ -330,7 +349,7 @@ async function stagePatientRows(tx: postgres.TransactionSql, input: ImportInput,
       const result = validateRow(values, row, today);
       warnings.push(...result.warnings);
       if (result.ok) {
-        await write(copy, csvLine(stagingValues(row, result.patient)));
+        await copy.write(csvLine(stagingValues(row, result.patient)));
       } else {
         rejected.push(result.rejection);
         const nhs = parseNhsNumber(values.nhs_number ?? "");
@@ -339,7 +358,7 @@ async function stagePatientRows(tx: postgres.TransactionSql, input: ImportInput,
       if (row % 5000 === 0) input.onProgress?.({ rows: row - 1, bytesRead, totalBytes: file.size });
     }
   } finally {
-    await finish(copy);
+    await copy.finish();
   }
   if (columns === null) throw new ImportRefused("The patient file has no header row.");
   if (row < 2) throw new ImportRefused("The patient file has a header row but no patients.");
@@ -361,7 +380,7 @@ async function stageCodesFile(tx: postgres.TransactionSql, file: InspectedFile, 
   let header: string[] | null = null;
   let row = 0;
   let ignored = 0;
-  const copy = await openStagingCopy(tx, "import_codes");
+  const copy = batchedCopy(await openStagingCopy(tx, "import_codes"));
   try {
     for await (const record of readRecords(file, "The codes file")) {
       row += 1;
@@ -375,7 +394,7 @@ async function stageCodesFile(tx: postgres.TransactionSql, file: InspectedFile, 
       const cell = (name: string) => record[header!.indexOf(name)] ?? "";
       const result = parseCodesRow({ nhs_number: cell("nhs_number"), code: cell("code"), recorded_at: cell("recorded_at") }, row, today);
       if (result.ok) {
-        await write(copy, csvLine([result.nhsNumber, result.code, result.recordedOn, instantOrNull(result.recordedAt)]));
+        await copy.write(csvLine([result.nhsNumber, result.code, result.recordedOn, instantOrNull(result.recordedAt)]));
       } else if (result.kind === "other-code") {
         ignored += 1;
       } else {
@@ -383,7 +402,7 @@ async function stageCodesFile(tx: postgres.TransactionSql, file: InspectedFile, 
       }
     }
   } finally {
-    await finish(copy);
+    await copy.finish();
   }
   return ignored;
 }

