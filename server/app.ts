@@ -43,6 +43,9 @@ export function createApp(options: AppOptions): express.Express {
             },
           },
       strictTransportSecurity: false,
+      // "no-referrer" would make browsers send "Origin: null" with a form
+      // posted without JavaScript, which Remix refuses; other sites still get nothing.
+      referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
     }),
   );

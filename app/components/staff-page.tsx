@@ -36,6 +36,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
     { href: "/staff", label: staffContent.nav.home, show: true },
     { href: "/staff/patients", label: staffContent.nav.patients, show: can(viewer.role, "view-patient") },
     { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
+    { href: "/staff/import", label: staffContent.nav.importPatients, show: can(viewer.role, "import-patients") },
     { href: "/staff/audit", label: staffContent.nav.audit, show: can(viewer.role, "view-audit") },
     { href: "/staff/account", label: staffContent.nav.account, show: true },
   ].filter((l) => l.show);

@@ -82,6 +82,7 @@ export const staffContent = {
     home: "Home",
     patients: "Find a patient",
     team: "Team",
+    importPatients: "Import patient list",
     audit: "Audit trail",
     account: "Your account",
     switchPractice: "Switch practice",

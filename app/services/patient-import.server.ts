@@ -72,10 +72,20 @@ export interface ImportOutcome {
   ignoredCodes: number;
 }
 
-export type ImportResult = { ok: true; outcome: ImportOutcome } | { ok: false; error: string };
+export type ImportResult =
+  | { ok: true; outcome: ImportOutcome }
+  /** `shrink`: the file would deregister too much of the list (allowShrink overrides). */
+  | { ok: false; error: string; reason: "file" | "shrink" };
 
 /** An expected refusal: one sentence for the person importing, and nothing changed. */
-class ImportRefused extends Error {}
+class ImportRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: "file" | "shrink" = "file",
+  ) {
+    super(message);
+  }
+}
 /** Thrown at the end of a dry run, so its transaction rolls back. */
 class DryRunFinished extends Error {
   constructor(readonly outcome: ImportOutcome) {
@@ -92,7 +102,7 @@ class DryRunFinished extends Error {
  */
 export async function importPatientList(input: ImportInput): Promise<ImportResult> {
   const practice = await withoutPractice((tx) => getPracticeByOdsCode(tx, input.odsCode));
-  if (!practice) return { ok: false, error: `There is no practice with ODS code ${input.odsCode}.` };
+  if (!practice) return { ok: false, error: `There is no practice with ODS code ${input.odsCode}.`, reason: "file" };
   const now = input.now ?? new Date();
   const today = ukLocalDay(now);
 
@@ -130,7 +140,8 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       const { registered, missing } = await countMissingFromFile(tx, practice.id);
       if (!input.allowShrink && registered > 0 && missing / registered > MAX_SHRINK) {
         throw new ImportRefused(
-          `This file would mark ${missing.toLocaleString("en-GB")} of the ${registered.toLocaleString("en-GB")} registered patients (${Math.round((missing / registered) * 100)}%) as no longer registered, more than ${MAX_SHRINK * 100}%: check it is the whole list, or import it with --allow-shrink.`,
+          `This file would mark ${missing.toLocaleString("en-GB")} of the ${registered.toLocaleString("en-GB")} registered patients (${Math.round((missing / registered) * 100)}%) as no longer registered, more than ${MAX_SHRINK * 100}%: check it is the whole list.`,
+          "shrink",
         );
       }
 
@@ -188,7 +199,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
         summary: { fileName: input.fileName ?? path.basename(input.filePath), reason: error.message, dryRun: Boolean(input.dryRun) },
       }),
     );
-    return { ok: false, error: error.message };
+    return { ok: false, error: error.message, reason: error.reason };
   }
 }
 

@@ -103,8 +103,11 @@ describe("importing a patient list", () => {
     const refused = await run(half);
     expect(refused).toEqual({
       ok: false,
-      error: "This file would mark 5 of the 10 registered patients (50%) as no longer registered, more than 20%: check it is the whole list, or import it with --allow-shrink.",
+      reason: "shrink",
+      error: "This file would mark 5 of the 10 registered patients (50%) as no longer registered, more than 20%: check it is the whole list.",
     });
+    const cli = await runCli(["import", "--practice", practice, half], { DATABASE_URL: db.url });
+    expect(cli).toMatchObject({ code: 1, stderr: `${refused.ok ? "" : refused.error} To import it anyway, add --allow-shrink.\n` });
     expect((await patients()).every((p) => p.registration === "registered")).toBe(true);
     expect(await run(half, { allowShrink: true })).toMatchObject({ ok: true, outcome: { deregistered: 5 } });
   });
@@ -157,6 +160,7 @@ describe("importing a patient list", () => {
     const result = await run(file("bad.csv", content));
     expect(result.ok).toBe(false);
     if (result.ok) return;
+    expect(result.reason).toBe("file");
     if (typeof message === "string") expect(result.error).toBe(message);
     else expect(result.error).toMatch(message);
     expect(result.error.split("\n")).toHaveLength(1);

@@ -39,9 +39,12 @@ export async function importCommand(args: string[]): Promise<void> {
     dryRun: values["dry-run"],
     allowShrink: values["allow-shrink"],
     actor: { id: null, role: "cli" },
-    onProgress: values.json ? undefined : ({ rows }) => logLine(`${rows.toLocaleString("en-GB")} rows read…`),
+    // Progress only for someone watching: scripts get the result and, on failure, one sentence.
+    onProgress: process.stderr.isTTY && !values.json ? ({ rows }) => logLine(`${rows.toLocaleString("en-GB")} rows read…`) : undefined,
   });
-  if (!result.ok) throw new CliError(result.error);
+  if (!result.ok) {
+    throw new CliError(result.reason === "shrink" ? `${result.error} To import it anyway, add --allow-shrink.` : result.error);
+  }
   const { outcome } = result;
   if (values.json) {
     printJson({
