@@ -4,9 +4,18 @@ import { currentTotpCode } from "../../app/auth/totp.server";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
-import { closeBrowser, cspViolations, expectNoAxeViolations, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
+import {
+  closeBrowser,
+  cspViolations,
+  expectNoAxeViolations,
+  launchBrowser,
+  launchBrowserWithoutJavaScript,
+  screenshot,
+  trackCspViolations,
+} from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
+const clinician = DEMO_STAFF.find((p) => p.role === "clinician")!;
 const NEW_PASSWORD = "marble harbour kettle winter";
 
 describe("staff journey in Chromium", () => {
@@ -157,5 +166,28 @@ describe("staff journey in Chromium", () => {
     });
     await page.goto(`${app.baseUrl}/staff/audit?patient=${patient!.nhsNumber}`);
     await expect(page.getByRole("table").textContent()).resolves.toContain("patient.viewed");
+  });
+
+  it("a clinician signs in and out with JavaScript switched off", async () => {
+    const browser = await launchBrowserWithoutJavaScript();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${app.baseUrl}/staff`);
+      await page.getByLabel("Email address").fill(clinician.email);
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Continue" }).click();
+      expect(await page.title()).toBe("Error: Sign in");
+      await page.getByLabel("Email address").fill(clinician.email);
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Continue" }).click();
+      expect(new URL(page.url()).pathname).toBe("/staff/security-code");
+      await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(clinician.totpSecret, new Date()));
+      await page.getByRole("button", { name: "Sign in" }).click();
+      expect(await page.locator("h1").textContent()).toBe("Staff home");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page.locator("main").textContent()).resolves.toContain("You have signed out.");
+    } finally {
+      await closeBrowser(browser);
+    }
   });
 });
