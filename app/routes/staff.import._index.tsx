@@ -9,7 +9,8 @@ import { StaffPage, toViewer } from "../components/staff-page";
 import { importContent, MAX_UPLOAD_MB } from "../content/import";
 import { formError } from "../http/form.server";
 import { discardUpload, receiveFileUpload } from "../http/upload.server";
-import { IMPORT_FORMATS, importUploadDirectory, startPreview } from "../services/import-jobs.server";
+import { IMPORT_FORMATS } from "../domain/import-columns";
+import { importUploadDirectory, startPreview } from "../services/import-jobs.server";
 
 const content = importContent.upload;
 

@@ -16,8 +16,6 @@ import type { StaffContext } from "./staff-session.server";
 // applied: the import itself is one PostgreSQL transaction, so a lost job
 // (a restart, say) leaves the list as it was before the confirm.
 
-export const IMPORT_FORMATS = ["canonical", "emis", "systmone"] as const satisfies readonly ImportFileFormat[];
-
 export type ImportJobPhase = "previewing" | "previewed" | "importing" | "imported" | "failed";
 
 export interface ImportProgress {

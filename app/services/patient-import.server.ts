@@ -8,7 +8,7 @@ import { parse, type CsvError } from "csv-parse";
 import type postgres from "postgres";
 import { withPracticeSql, withoutPractice } from "../../db/tenancy.server";
 import { ukLocalDay } from "../domain/calendar";
-import { resolveColumns, type CanonicalColumn } from "../domain/import-columns";
+import { IMPORT_FORMATS, resolveColumns, type CanonicalColumn } from "../domain/import-columns";
 import { duplicateNhsNumberRejections, parseCodesRow, validateRow, type ImportIssue, type ImportedPatient } from "../domain/import-row";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { appendAuditEventSql } from "../models/audit.server";
@@ -39,7 +39,7 @@ export const MAX_SHRINK = 0.2;
 /** Longer than any real patient-list row: a sign of a broken or wrong file. */
 export const MAX_ROW_CHARACTERS = 100_000;
 
-export type ImportFileFormat = "canonical" | "emis" | "systmone";
+export type ImportFileFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface ImportInput {
   odsCode: string;

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { IMPORT_FORMATS } from "../../domain/import-columns";
 import { importPatientList, type ImportFileFormat } from "../../services/patient-import.server";
 import { CliError } from "../cli-error";
 import { logLine, printJson, printLine } from "../output";
@@ -7,7 +8,6 @@ import { logLine, printJson, printLine } from "../output";
 export const importUsage =
   "import --practice CODE [--format canonical|emis|systmone] [--map FILE] [--codes FILE] [--dry-run] [--allow-shrink] [--json] FILE";
 
-const FORMATS: readonly ImportFileFormat[] = ["canonical", "emis", "systmone"];
 
 export async function importCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -25,7 +25,7 @@ export async function importCommand(args: string[]): Promise<void> {
     strict: true,
   });
   if (!values.practice || positionals.length !== 1) throw new CliError(`Usage: ${importUsage}`);
-  if (!FORMATS.includes(values.format as ImportFileFormat)) {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(values.format)) {
     throw new CliError(`--format must be canonical, emis or systmone, not "${values.format}".`);
   }
   const columnMap = values.map ? await readColumnMap(values.map) : undefined;
