@@ -11,7 +11,6 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { accessCode, codedEntrySource, registrationStatus } from "./enums";
-import { imports } from "./imports";
 import { practices } from "./practices";
 
 export const patients = pgTable(
@@ -39,7 +38,10 @@ export const patients = pgTable(
     onlineAccount: boolean("online_account").notNull().default(false),
     largePrint: boolean("large_print").notNull().default(false),
     registration: registrationStatus("registration").notNull().default("registered"),
-    lastImportId: uuid("last_import_id").references(() => imports.id),
+    // Which import last changed this patient. Provenance only, with no
+    // foreign key: imports are never deleted, and a key check per row is the
+    // largest single cost of a bulk import (docs/decisions/0006).
+    lastImportId: uuid("last_import_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -57,9 +59,9 @@ export const codedEntries = pgTable(
   "coded_entries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    practiceId: uuid("practice_id")
-      .notNull()
-      .references(() => practices.id),
+    // No key of its own: row-level security checks it is the acting
+    // practice, and the patient key ties the entry to a patient.
+    practiceId: uuid("practice_id").notNull(),
     patientId: uuid("patient_id")
       .notNull()
       .references(() => patients.id, { onDelete: "cascade" }),
@@ -67,7 +69,8 @@ export const codedEntries = pgTable(
     recordedOn: date("recorded_on", { mode: "string" }).notNull(),
     recordedAt: timestamp("recorded_at", { withTimezone: true }),
     source: codedEntrySource("source").notNull(),
-    importId: uuid("import_id").references(() => imports.id),
+    /** Provenance only, like patients.last_import_id. */
+    importId: uuid("import_id"),
   },
   (t) => [index("coded_entries_patient").on(t.patientId)],
 );
