@@ -179,6 +179,10 @@ async function run(job: ImportJob, context: StaffContext, dryRun: boolean): Prom
     console.error(`Import job ${job.id} (${dryRun ? "preview" : "import"}) failed:`, error);
     result = { ok: false, error: PROBLEM, reason: "file" };
   }
+  // A finished import is done with its file, and a refused preview can never
+  // be confirmed; a good preview keeps it for the confirm. Removed before the
+  // phase changes, so whoever sees a job finished never finds its file.
+  if (!dryRun || !result.ok) await removeUpload(job.filePath);
   if (result.ok) {
     job.outcome = result.outcome;
     job.phase = dryRun ? "previewed" : "imported";
@@ -188,9 +192,6 @@ async function run(job: ImportJob, context: StaffContext, dryRun: boolean): Prom
     job.failedAt = dryRun ? "preview" : "import";
     job.phase = "failed";
   }
-  // A finished import is done with its file, and a refused preview can never
-  // be confirmed; a good preview keeps it for the confirm.
-  if (!dryRun || !result.ok) await removeUpload(job.filePath);
 }
 
 async function removeUpload(filePath: string): Promise<void> {
