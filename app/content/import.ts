@@ -71,5 +71,10 @@ export const importContent = {
     failedImportTitle: "The patient list was not imported",
     nothingChanged: "Nothing has been changed.",
     uploadAgain: "Upload a file",
+    shrink: {
+      heading: "If the list really is this much shorter",
+      body: "If you are sure this is the practice's whole list (after a list clean-up, say), you can preview it again allowing it. The patients missing from it will be marked as no longer registered: kept, but never sent messages.",
+      button: "Preview again, allowing this",
+    },
   },
 };

@@ -3,11 +3,11 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { requireStaff } from "../auth/guard.server";
-import { Button, ErrorSummary, NotificationBanner, pageTitle, SummaryList, Table } from "../components/forms";
+import { Button, ErrorSummary, NotificationBanner, pageTitle, SummaryList, Table, WarningCallout } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { importContent } from "../content/import";
 import { formError } from "../http/form.server";
-import { confirmImport, getJob, type ImportJobView } from "../services/import-jobs.server";
+import { confirmImport, getJob, previewAllowingShrink, type ImportJobView } from "../services/import-jobs.server";
 
 const content = importContent.job;
 
@@ -51,6 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       progress: job.progress,
       error: job.error,
       failedAt: job.failedAt,
+      shrinkRefused: job.shrinkRefused,
+      allowShrink: job.allowShrink,
       counts: outcome
         ? {
             inserted: outcome.inserted,
@@ -70,9 +72,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const context = await requireStaff(request, "import-patients");
   const form = await request.formData();
-  if (form.get("intent") !== "confirm") return formError({ formErrors: ["Choose what to do"] });
+  const intent = form.get("intent");
+  if (intent !== "confirm" && intent !== "allow-shrink") return formError({ formErrors: ["Choose what to do"] });
   const jobId = params.jobId ?? "";
-  const result = confirmImport(context, jobId);
+  const result = intent === "confirm" ? confirmImport(context, jobId) : previewAllowingShrink(context, jobId);
   if (!result.ok) {
     if (result.kind === "not-found") throw new Response("There is no such import.", { status: 404 });
     return formError({ formErrors: [result.error] });
@@ -253,6 +256,15 @@ function Failed({ job }: { job: Job }) {
     <>
       <Heading job={job}>{job.failedAt === "preview" ? content.failedPreviewTitle : content.failedImportTitle}</Heading>
       <p>{content.nothingChanged}</p>
+      {job.shrinkRefused ? (
+        <WarningCallout heading={content.shrink.heading}>
+          <p>{content.shrink.body}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="allow-shrink" />
+            <Button variant="warning">{content.shrink.button}</Button>
+          </Form>
+        </WarningCallout>
+      ) : null}
       <p>
         <a href="/staff/import">{content.uploadAgain}</a>
       </p>

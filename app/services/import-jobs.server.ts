@@ -36,6 +36,14 @@ export interface ImportJobView {
   error: string | null;
   /** Whether the failure was the preview's (the file cannot be imported) or the real import's. */
   failedAt: "preview" | "import" | null;
+  /**
+   * The preview was refused only because the file would deregister more
+   * than a fifth of the list; a manager may choose to preview it again
+   * allowing that.
+   */
+  shrinkRefused: boolean;
+  /** The manager chose to allow the file to deregister more than a fifth of the list. */
+  allowShrink: boolean;
 }
 
 export type ConfirmResult = { ok: true } | { ok: false; kind: "not-found" } | { ok: false; kind: "refused"; error: string };
@@ -85,6 +93,8 @@ export async function startPreview(input: {
     outcome: null,
     error: null,
     failedAt: null,
+    shrinkRefused: false,
+    allowShrink: false,
     createdAt: Date.now(),
   };
   jobs.set(job.id, job);
@@ -122,6 +132,29 @@ export function confirmImport(context: StaffContext, jobId: string): ConfirmResu
   return { ok: true };
 }
 
+/**
+ * Previews again a file refused only by the shrink guard, this time allowing
+ * it to mark more than a fifth of the list as no longer registered: an
+ * explicit, audited choice of the manager's (the import records it).
+ */
+export function previewAllowingShrink(context: StaffContext, jobId: string): ConfirmResult {
+  const job = jobOf(context, jobId);
+  if (!job) return { ok: false, kind: "not-found" };
+  if (job.phase !== "failed" || !job.shrinkRefused) {
+    return { ok: false, kind: "refused", error: "Only a file refused because it would remove too many patients can be previewed again this way." };
+  }
+  Object.assign(job, {
+    phase: "previewing",
+    allowShrink: true,
+    shrinkRefused: false,
+    error: null,
+    failedAt: null,
+    progress: { rows: 0, bytesRead: 0, totalBytes: job.progress.totalBytes },
+  } satisfies Partial<ImportJob>);
+  void run(job, context, true);
+  return { ok: true };
+}
+
 /** The job, or null when there is none by that id for the staff member's practice. */
 export function getJob(context: StaffContext, jobId: string): ImportJobView | null {
   const job = jobOf(context, jobId);
@@ -135,6 +168,8 @@ export function getJob(context: StaffContext, jobId: string): ImportJobView | nu
     outcome: job.outcome,
     error: job.error,
     failedAt: job.failedAt,
+    shrinkRefused: job.shrinkRefused,
+    allowShrink: job.allowShrink,
   };
 }
 
@@ -170,6 +205,7 @@ async function run(job: ImportJob, context: StaffContext, dryRun: boolean): Prom
       fileName: job.fileName,
       format: job.format,
       dryRun,
+      allowShrink: job.allowShrink,
       actor: { id: context.user.id, role: context.role },
       onProgress: (progress) => {
         job.progress = { ...progress };
@@ -180,9 +216,12 @@ async function run(job: ImportJob, context: StaffContext, dryRun: boolean): Prom
     result = { ok: false, error: PROBLEM, reason: "file" };
   }
   // A finished import is done with its file, and a refused preview can never
-  // be confirmed; a good preview keeps it for the confirm. Removed before the
+  // be confirmed (unless refused by the shrink guard, which the manager may
+  // override); a good preview keeps it for the confirm. Removed before the
   // phase changes, so whoever sees a job finished never finds its file.
-  if (!dryRun || !result.ok) await removeUpload(job.filePath);
+  const shrinkRefused = dryRun && !result.ok && result.reason === "shrink";
+  if (!dryRun || (!result.ok && !shrinkRefused)) await removeUpload(job.filePath);
+  job.shrinkRefused = shrinkRefused;
   if (result.ok) {
     job.outcome = result.outcome;
     job.phase = dryRun ? "previewed" : "imported";

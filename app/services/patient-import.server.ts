@@ -180,6 +180,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
           deregistered,
           rejected: rejected.length,
           warnings: staged.warnings.length,
+          allowedShrink: Boolean(input.allowShrink),
         },
       });
       if (input.dryRun) throw new DryRunFinished(outcome);

@@ -106,6 +106,8 @@ describe("importing the patient list in Chromium", () => {
         /This file would mark 2,000 of the 2,000 registered patients \(100%\) as no longer registered, more than 20%/,
       );
       expect(await page.getByRole("button", { name: "Confirm and import" }).count()).toBe(0);
+      // Only an explicit second step can override the guard.
+      expect(await page.getByRole("button", { name: "Preview again, allowing this" }).count()).toBe(1);
       expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
     });
   });

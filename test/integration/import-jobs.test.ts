@@ -9,6 +9,7 @@ import {
   confirmImport,
   getJob,
   importUploadDirectory,
+  previewAllowingShrink,
   reportCsv,
   startPreview,
   type ImportJobPhase,
@@ -200,5 +201,45 @@ describe("import jobs (upload, preview, confirm)", () => {
     expect(existsSync(old.filePath)).toBe(false);
     expect(existsSync(recent.filePath)).toBe(true);
     await settled(context, jobId, ["previewed"]);
+  });
+
+  it("lets a manager, by an explicit second step, import a list that removes more than a fifth", async () => {
+    const context = await managerOfNewPractice();
+    const whole = await importPatientList({
+      odsCode: context.practice.odsCode,
+      filePath: upload(FIXTURE).filePath,
+      format: "canonical",
+      actor: { id: null, role: "cli" },
+    });
+    expect(whole.ok).toBe(true);
+    const lines = FIXTURE.toString("utf8").split("\r\n");
+    const short = upload(lines.slice(0, 4).join("\r\n") + "\r\n");
+    const jobId = await startPreview({ context, upload: short, format: "canonical" });
+    const refused = await settled(context, jobId, ["failed", "previewed"]);
+    expect(refused).toMatchObject({ phase: "failed", shrinkRefused: true, error: expect.stringContaining("as no longer registered") });
+    // Kept for the manager's choice.
+    expect(existsSync(short.filePath)).toBe(true);
+
+    expect(previewAllowingShrink(context, jobId)).toEqual({ ok: true });
+    const previewed = await settled(context, jobId, ["previewed", "failed"]);
+    expect(previewed).toMatchObject({ phase: "previewed", allowShrink: true, outcome: { deregistered: 15, unchanged: 3 } });
+    expect(await patientCount(context)).toBe(18);
+    expect(confirmImport(context, jobId)).toEqual({ ok: true });
+    await settled(context, jobId, ["imported"]);
+    const [registered] = await db.admin<{ n: number }[]>`
+      select count(*)::int as n from patients where practice_id = ${context.practice.id} and registration = 'registered'`;
+    expect(registered!.n).toBe(3);
+    const [audit] = await db.admin`
+      select summary->>'allowedShrink' as allowed from audit_events where practice_id = ${context.practice.id} and action = 'patients.imported' order by id desc limit 1`;
+    expect(audit!.allowed).toBe("true");
+  });
+
+  it("does not let the shrink override apply to a file refused for anything else", async () => {
+    const context = await managerOfNewPractice();
+    const jobId = await startPreview({ context, upload: upload("surname;forename\r\nSmith;Ann\r\n"), format: "canonical" });
+    await settled(context, jobId, ["failed"]);
+    expect(previewAllowingShrink(context, jobId)).toMatchObject({ ok: false, kind: "refused" });
+    const other = await managerOfNewPractice();
+    expect(previewAllowingShrink(other, jobId)).toEqual({ ok: false, kind: "not-found" });
   });
 });
