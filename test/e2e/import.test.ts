@@ -12,12 +12,11 @@ import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test"
 import { runCli } from "../helpers/run-command";
 import {
   closeBrowser,
-  cspViolations,
-  expectNoAxeViolations,
   launchBrowser,
   launchBrowserWithoutJavaScript,
   screenshot,
   trackCspViolations,
+  checkPage,
 } from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
@@ -51,16 +50,7 @@ describe("importing the patient list in Chromium", () => {
     await app?.stop();
   });
 
-  async function onPage(page: Page, label: string, check: () => Promise<void>) {
-    try {
-      await check();
-      expect(await cspViolations(page), `${label}: blocked by the CSP`).toEqual([]);
-      await expectNoAxeViolations(page, label);
-    } catch (error) {
-      await screenshot(page, `import-${label}`);
-      throw error;
-    }
-  }
+  const onPage = (page: Page, label: string, check: () => Promise<void>) => checkPage(page, `import-${label}`, check);
 
   const heading = (page: Page) => page.locator("h1").first();
   const summaryValue = async (page: Page, key: string) =>

@@ -6,12 +6,10 @@ import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.serv
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import {
   closeBrowser,
-  cspViolations,
-  expectNoAxeViolations,
   launchBrowser,
   launchBrowserWithoutJavaScript,
-  screenshot,
   trackCspViolations,
+  checkPage,
 } from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
@@ -37,16 +35,7 @@ describe("staff journey in Chromium", () => {
     await app?.stop();
   });
 
-  async function onPage(page: Page, label: string, check: () => Promise<void>) {
-    try {
-      await check();
-      expect(await cspViolations(page), `${label}: blocked by the CSP`).toEqual([]);
-      await expectNoAxeViolations(page, label);
-    } catch (error) {
-      await screenshot(page, `staff-journey-${label}`);
-      throw error;
-    }
-  }
+  const onPage = (page: Page, label: string, check: () => Promise<void>) => checkPage(page, `staff-journey-${label}`, check);
 
   it("a manager signs in with a password and a code from their app, and invites a receptionist", async () => {
     const page = await managerBrowser.newPage();

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 // Debian's chromium, driven by playwright-core (see docs STACK.md: `npx
 // playwright install` cannot work here). Playwright refuses --user-data-dir in
@@ -99,4 +100,20 @@ export async function trackCspViolations(context: BrowserContext): Promise<void>
 
 export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+}
+
+/**
+ * Runs the page's own checks, then those every page must pass: nothing
+ * blocked by the CSP, no axe violations. On failure, a screenshot named
+ * `<name>` is left in test-results/.
+ */
+export async function checkPage(page: Page, name: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+    expect(await cspViolations(page), `${name}: blocked by the CSP`).toEqual([]);
+    await expectNoAxeViolations(page, name);
+  } catch (error) {
+    await screenshot(page, name).catch(() => {});
+    throw error;
+  }
 }
