@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
 import { Button, ErrorSummary, errorList, firstError, NotificationBanner, TextInput } from "../components/forms";
+import { RecoveryCodes } from "../components/recovery-codes";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
@@ -48,13 +49,7 @@ export default function AccountPage() {
         <NotificationBanner success>
           <p className="nhsuk-notification-banner__heading">{done.done}</p>
           {done.recoveryCodes ? (
-            <ul className="nhsuk-list" aria-label="Recovery codes">
-              {done.recoveryCodes.map((c) => (
-                <li key={c}>
-                  <code>{c}</code>
-                </li>
-              ))}
-            </ul>
+            <RecoveryCodes codes={done.recoveryCodes} />
           ) : null}
         </NotificationBanner>
       ) : null}

@@ -6,6 +6,7 @@ import { safeReturnTo } from "../auth/guard.server";
 import { readSessionToken, sessionCookieHeader } from "../auth/session-cookie.server";
 import { Button, ErrorSummary, errorList, firstError, TextInput } from "../components/forms";
 import { MainContent } from "../components/page-chrome";
+import { RecoveryCodes } from "../components/recovery-codes";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
 import { confirmTotpEnrolment, enrolmentStage, finishEnrolment, startTotpEnrolment } from "../services/staff-auth.server";
@@ -64,13 +65,7 @@ export default function EnrolPage() {
       <MainContent>
         <h1>{content.recoveryTitle}</h1>
         <p>{content.recoveryIntro}</p>
-        <ul className="nhsuk-list" aria-label="Recovery codes" data-testid="recovery-codes">
-          {result.recoveryCodes.map((code) => (
-            <li key={code}>
-              <code className="nhsuk-u-font-size-24">{code}</code>
-            </li>
-          ))}
-        </ul>
+        <RecoveryCodes codes={result.recoveryCodes} />
         <FinishForm label={content.recoveryContinue} />
       </MainContent>
     );
