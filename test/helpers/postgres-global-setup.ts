@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -29,8 +29,6 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-test-pg-"));
-  // mkdtemp makes it private; as root, PostgreSQL runs as "postgres" and must reach it.
-  await chmod(dataDir, 0o755);
   const embedded = await startEmbeddedPostgres(dataDir, () => {});
   project.provide("postgresServerUrl", embedded.url);
   return async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -132,7 +132,6 @@ describe("npm start with its own embedded PostgreSQL", () => {
 
   it("keeps its data between runs and leaves no PostgreSQL running after Ctrl-C", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-data-"));
-    chmodSync(dataDir, 0o755);
     const env = { DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(await freePort()) };
     const postgresPid = () => Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
     try {
