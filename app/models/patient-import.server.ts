@@ -76,14 +76,16 @@ export function csvLine(values: readonly (string | number | boolean | null)[]): 
     .join(",")}\n`;
 }
 
+/**
+ * Indexes and statistics for the planner once everything is staged. The
+ * statistics of patients do not yet count the rows this transaction adds, so
+ * later statements may probe the staged rows once per patient: the indexes
+ * keep that from scanning them whole each time.
+ */
 export async function indexStaging(tx: Tx): Promise<void> {
   await tx`create index on import_rows (nhs_number)`;
-  await tx`analyze import_rows`;
-}
-
-export async function indexStagedCodes(tx: Tx): Promise<void> {
   await tx`create index on import_codes (nhs_number)`;
-  await tx`analyze import_codes`;
+  await tx`analyze import_rows, import_codes`;
 }
 
 /** Rows sharing an NHS number with another row of the file: all of them are rejected. */
@@ -166,17 +168,23 @@ export async function updateChangedPatients(tx: Tx, practiceId: string, importId
   return result.count;
 }
 
+/** True for a patient this import inserted: no earlier history to compare or replace. */
+const insertedBy = (tx: Tx, importId: string) => tx`(p.last_import_id = ${importId} and p.created_at = now())`;
+
 /**
- * Replaces the coded history of every patient in the file whose codes differ
- * from the file's, noting them (new patients included) in import_recoded;
- * returns how many.
+ * Gives every patient this import inserted the file's codes, and replaces the
+ * coded history of every patient already on the list whose codes differ from
+ * the file's, noting those in import_recoded; returns how many it replaced.
  */
 export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: string): Promise<number> {
+  // Signatures are compared only for patients who were on the list before:
+  // on a first import that is nobody, and the comparison is most of the work.
   const changed = await tx`
     insert into import_recoded (patient_id)
     with file_patients as (
       select p.id, p.nhs_number from patients p
       join import_rows r on p.practice_id = ${practiceId} and p.nhs_number = r.nhs_number
+      where ${insertedBy(tx, importId)} is not true
     ),
     incoming as (
       select c.nhs_number, string_agg(c.code || '|' || c.recorded_on || '|' || coalesce(c.recorded_at::text, ''),
@@ -193,31 +201,27 @@ export async function replaceChangedCodes(tx: Tx, practiceId: string, importId: 
     left join current c on c.patient_id = f.id
     where i.signature is distinct from c.signature
     on conflict do nothing`;
-  if (changed.count === 0) return 0;
-  await tx`analyze import_recoded`;
-  await tx`
-    delete from coded_entries e using import_recoded x
-    where e.practice_id = ${practiceId} and e.patient_id = x.patient_id`;
+  if (changed.count > 0) {
+    await tx`analyze import_recoded`;
+    await tx`
+      delete from coded_entries e using import_recoded x
+      where e.practice_id = ${practiceId} and e.patient_id = x.patient_id`;
+  }
   await tx`
     insert into coded_entries (practice_id, patient_id, code, recorded_on, recorded_at, source, import_id)
     select ${practiceId}, p.id, c.code, c.recorded_on, c.recorded_at, 'import', ${importId}
     from import_codes c join patients p on p.practice_id = ${practiceId} and p.nhs_number = c.nhs_number
-    join import_recoded x on x.patient_id = p.id`;
+    where ${insertedBy(tx, importId)} or exists (select 1 from import_recoded x where x.patient_id = p.id)`;
   return changed.count;
 }
 
-/**
- * Existing patients this import changed: new details, or a replaced coded
- * history (patients it inserted are not "updated", though their codes are new).
- */
-export async function countUpdatedPatients(tx: Tx, practiceId: string, importId: string): Promise<number> {
+/** Patients already on the list that this import changed: new details, or a replaced coded history. */
+export async function countUpdatedPatients(tx: Tx): Promise<number> {
   const [row] = await tx<{ n: number }[]>`
     select count(*)::int as n from (
       select patient_id from import_updated
       union
-      select x.patient_id from import_recoded x join patients p on p.id = x.patient_id
-      where p.practice_id = ${practiceId}
-        and (p.last_import_id = ${importId} and p.created_at = now()) is not true
+      select patient_id from import_recoded
     ) changed`;
   return row!.n;
 }

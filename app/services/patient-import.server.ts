@@ -21,7 +21,6 @@ import {
   csvLine,
   deregisterMissing,
   dropUnmatchedCodes,
-  indexStagedCodes,
   indexStaging,
   insertImportRecord,
   insertNewPatients,
@@ -120,14 +119,13 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       });
 
       const staged = await stagePatientRows(tx, input, file, today);
-      await indexStaging(tx);
       let ignoredCodes = 0;
       if (codesFile) {
         ignoredCodes += await stageCodesFile(tx, codesFile, today, staged.rejected);
       } else {
         await stageCodesFromRows(tx);
       }
-      await indexStagedCodes(tx);
+      await indexStaging(tx);
 
       const duplicates = await takeDuplicateRows(tx);
       staged.rejected.push(
@@ -148,7 +146,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       const inserted = await insertNewPatients(tx, practice.id, importId);
       await updateChangedPatients(tx, practice.id, importId);
       await replaceChangedCodes(tx, practice.id, importId);
-      const updated = await countUpdatedPatients(tx, practice.id, importId);
+      const updated = await countUpdatedPatients(tx);
       const deregistered = await deregisterMissing(tx, practice.id, importId);
 
       const rejected = staged.rejected.sort((a, b) => a.row - b.row);
