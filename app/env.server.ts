@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseSendingHours, type SendingHours } from "./domain/sending-hours";
 import { StartupError } from "./startup-error";
 
 const flag = z
@@ -34,6 +35,25 @@ const envSchema = z.object({
   // The demo practice is for someone trying the portal: on by default only
   // when the portal runs its own embedded database.
   DEMO_PRACTICE: flag.optional(),
+  // Outgoing mail. Without SMTP_URL nothing leaves the machine: mail goes to
+  // a catcher inside the process, shown on the staff "Mail sent" page.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { error: "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@relay.example:465" })
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  // Messages a second at most, per worker (0: as fast as the server takes them).
+  SMTP_RATE_LIMIT: z.coerce.number({ error: "must be a number of messages a second" }).min(0).default(50),
+  SENDING_HOURS: z
+    .string()
+    .refine((v) => parseSendingHours(v) !== null, { error: "must be a daily window like 08:00-20:00" })
+    .default("08:00-20:00"),
+  // `npm start` runs the outbox worker too, unless told that workers run separately.
+  WORKER: flag.optional(),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30 * 60_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  OUTBOX_STALE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export interface Env {
@@ -45,6 +65,17 @@ export interface Env {
   publicUrl: string;
   secureCookies: boolean;
   demoPractice: boolean;
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  smtpUrl: string | undefined;
+  from: string;
+  rateLimit: number;
+  sendingHours: SendingHours;
+  runWorkerInProcess: boolean;
+  retry: { baseMs: number; maxMs: number; maxAttempts: number };
+  staleAfterMs: number;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
@@ -66,6 +97,15 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     secureCookies: (e.PUBLIC_URL ?? "").startsWith("https://"),
     demoPractice: e.DEMO_PRACTICE ?? e.DATABASE_URL === undefined,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `GP online access <no-reply@${new URL(e.PUBLIC_URL ?? "http://localhost").hostname}>`,
+      rateLimit: e.SMTP_RATE_LIMIT,
+      sendingHours: parseSendingHours(e.SENDING_HOURS)!,
+      runWorkerInProcess: e.WORKER ?? true,
+      retry: { baseMs: e.OUTBOX_RETRY_BASE_MS, maxMs: e.OUTBOX_RETRY_MAX_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+      staleAfterMs: e.OUTBOX_STALE_AFTER_MS,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { openDatabase, type OpenDatabase } from "../db/runtime.server";
 import { parseEnv } from "../app/env.server";
 import { demoSignInHelp, ensureDemoPractice } from "../app/services/demo-practice.server";
 import { describeStartupFailure, StartupError } from "../app/startup-error";
+import { startMail, type RunningMail } from "../app/worker/start.server";
 import { buildIfNeeded, SERVER_BUILD } from "./build";
 
 // `npm start`: build if needed, open (or start) the database and migrate it,
@@ -16,6 +17,7 @@ if (!dev) process.env.NODE_ENV ??= "production";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let database: OpenDatabase | undefined;
+let mail: RunningMail | undefined;
 let server: Server | undefined;
 let stopping = false;
 
@@ -32,6 +34,9 @@ async function start(): Promise<void> {
     await ensureDemoPractice(log);
     for (const line of await demoSignInHelp()) log(line);
   }
+
+  mail = await startMail(env, { worker: env.mail.runWorkerInProcess, log });
+  log(`Mail: sent to ${mail.destination}${mail.worker ? " by an outbox worker in this process" : "; no worker here (WORKER=false)"}.`);
 
   const { createApp } = await import("./app");
   const app = dev
@@ -75,6 +80,7 @@ async function stop(exitCode: number): Promise<never> {
     stopping = true;
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await mail?.close().catch(() => {});
     setConnection(undefined);
     await database?.close().catch(() => {});
   }

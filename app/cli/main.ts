@@ -10,6 +10,7 @@ import { logLine } from "./output";
 import { auditCommand, auditUsage } from "./commands/audit";
 import { importCommand, importUsage } from "./commands/import";
 import { staffCommand, staffUsage } from "./commands/staff";
+import { campaignCommand, campaignUsage } from "./commands/campaign";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   practice: practiceCommand,
@@ -18,9 +19,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   staff: staffCommand,
   audit: auditCommand,
   import: importCommand,
+  campaign: campaignCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -83,3 +83,15 @@ export function nextDay(day: string): string {
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
 }
+
+const longUkDate = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric" });
+
+/** "21 November 2026": how the NHS writes dates to patients. */
+export function formatLongUkDate(instant: Date): string {
+  return longUkDate.format(instant);
+}
+
+/** An ISO day as "21 November 2026". */
+export function formatLongDay(day: string): string {
+  return formatLongUkDate(new Date(`${day}T12:00:00Z`));
+}

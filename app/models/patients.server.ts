@@ -27,6 +27,10 @@ export async function listPatientsForAccessState(db: Executor, practiceId: strin
       dateOfBirth: patients.dateOfBirth,
       deceased: patients.deceased,
       registration: patients.registration,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      email: patients.email,
+      contactIsPrivate: patients.contactIsPrivate,
     })
     .from(patients)
     .where(eq(patients.practiceId, practiceId))

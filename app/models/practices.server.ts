@@ -23,3 +23,8 @@ export async function insertPractice(db: Executor, practice: NewPractice): Promi
   const [row] = await db.insert(practices).values(practice).returning();
   return row!;
 }
+
+export async function getPracticeById(db: Executor, practiceId: string): Promise<Practice | null> {
+  const [row] = await db.select().from(practices).where(eq(practices.id, practiceId));
+  return row ?? null;
+}

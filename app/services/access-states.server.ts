@@ -31,6 +31,16 @@ export async function listAccessStates(odsCode: string, asOf: string): Promise<A
 }
 
 export async function accessStatesOfPractice(practiceId: string, asOf: string): Promise<PatientAccessState[]> {
+  return (await patientsWithAccessStates(practiceId, asOf)).map(({ nhsNumber, state, enhancedReview, eligible }) => ({
+    nhsNumber,
+    state,
+    enhancedReview,
+    eligible,
+  }));
+}
+
+/** Every patient of the practice with their effective access state, for cohorts. */
+export async function patientsWithAccessStates(practiceId: string, asOf: string) {
   const [patients, entries, decisions] = await withPractice(practiceId, (tx) =>
     Promise.all([
       listPatientsForAccessState(tx, practiceId),
@@ -44,7 +54,8 @@ export async function accessStatesOfPractice(practiceId: string, asOf: string): 
   return patients.map((p) => {
     const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
     return {
-      nhsNumber: p.nhsNumber,
+      ...p,
+      registered: p.registration === "registered",
       state,
       enhancedReview,
       eligible: isEligible(

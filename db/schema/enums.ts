@@ -1,5 +1,7 @@
 import { pgEnum } from "drizzle-orm/pg-core";
 import { CODE_KEYS } from "../../app/domain/codes";
+import { TEMPLATE_KEYS } from "../../app/domain/message-templates";
+import { MESSAGE_STATUSES } from "../../app/domain/outbox";
 import { STAFF_ROLES } from "../../app/domain/roles";
 import {
   DECISION_OUTCOMES,
@@ -47,14 +49,7 @@ export const identityMethod = pgEnum("identity_method", [
   "not-verified",
 ]);
 
-export const templateKey = pgEnum("template_key", [
-  "opt-out-announcement",
-  "opt-in-invitation",
-  "request-received",
-  "outcome-opt-out-recorded",
-  "outcome-access-granted",
-  "outcome-access-not-granted",
-]);
+export const templateKey = pgEnum("template_key", TEMPLATE_KEYS);
 export const campaignStatus = pgEnum("campaign_status", [
   "draft",
   "scheduled",
@@ -63,14 +58,7 @@ export const campaignStatus = pgEnum("campaign_status", [
   "cancelled",
 ]);
 export const messageChannel = pgEnum("message_channel", ["email", "letter"]);
-export const messageStatus = pgEnum("message_status", [
-  "queued",
-  "sending",
-  "sent",
-  "technical-failure",
-  "permanent-failure",
-  "unknown",
-]);
+export const messageStatus = pgEnum("message_status", MESSAGE_STATUSES);
 
 export const letterKind = pgEnum("letter_kind", ["registration", "message"]);
 export const letterStatus = pgEnum("letter_status", ["pending", "printed"]);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigserial,
   boolean,
   index,
   integer,
@@ -34,6 +35,9 @@ export const campaigns = pgTable("campaigns", {
   excluded: jsonb("excluded").$type<Record<string, number>>().notNull().default({}),
   createdBy: uuid("created_by").references(() => staffUsers.id),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  // Who queued it for sending, and whether it may send outside sending hours.
+  queuedBy: uuid("queued_by").references(() => staffUsers.id),
+  ignoreSendingHours: boolean("ignore_sending_hours").notNull().default(false),
   scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
   startedAt: timestamp("started_at", { withTimezone: true }),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -58,6 +62,8 @@ export const messages = pgTable(
     // The content hash of the template the message was rendered from.
     templateVersion: text("template_version"),
     toAddress: text("to_address"),
+    // Per-message values a template needs beyond the patient's own (a request's reference, a date).
+    variables: jsonb("variables").$type<Record<string, string>>().notNull().default({}),
     status: messageStatus("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
@@ -74,6 +80,52 @@ export const messages = pgTable(
       .where(sql`${t.campaignId} is not null`),
     index("messages_claimable").on(t.status, t.nextAttemptAt),
   ],
+);
+
+// A message's personal link (/r/<token>): only the token's hash is kept. One
+// per message; a resend replaces the hash, so only the latest link works.
+export const personalLinks = pgTable(
+  "personal_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    practiceId: uuid("practice_id")
+      .notNull()
+      .references(() => practices.id),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id),
+    messageId: uuid("message_id")
+      .notNull()
+      .unique()
+      .references(() => messages.id),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("personal_links_patient").on(t.patientId)],
+);
+
+// Outbox workers alive, by heartbeat: a claim whose worker has gone quiet is
+// marked unknown, never silently sent again.
+export const outboxWorkers = pgTable("outbox_workers", {
+  id: text("id").primaryKey(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// What the development mail catcher received: never used in production.
+export const devMail = pgTable(
+  "dev_mail",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    envelopeFrom: text("envelope_from"),
+    envelopeTo: text("envelope_to").array().notNull(),
+    messageIdHeader: text("message_id_header"),
+    subject: text("subject"),
+    source: text("source").notNull(),
+  },
+  (t) => [index("dev_mail_message_id").on(t.messageIdHeader)],
 );
 
 // Printed letters. Registration keys are never stored: only that a letter

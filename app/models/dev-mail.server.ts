@@ -1,0 +1,51 @@
+import type postgres from "postgres";
+
+// The development mail catcher's inbox (never used with SMTP_URL). It has no
+// practice of its own: staff see only mail whose Message-ID matches one of
+// their practice's messages, which row-level security filters.
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+export interface NewDevMail {
+  envelopeFrom: string | null;
+  envelopeTo: string[];
+  messageIdHeader: string | null;
+  subject: string | null;
+  source: string;
+}
+
+export async function insertDevMail(sql: Sql, mail: NewDevMail): Promise<void> {
+  await sql`
+    insert into dev_mail (envelope_from, envelope_to, message_id_header, subject, source)
+    values (${mail.envelopeFrom}, ${sql.array(mail.envelopeTo)}::text[], ${mail.messageIdHeader}, ${mail.subject}, ${mail.source})`;
+}
+
+export interface DevMailSummary {
+  id: number;
+  receivedAt: Date;
+  envelopeTo: string[];
+  subject: string | null;
+  templateKey: string;
+}
+
+/** The practice's mail the catcher received, newest first. */
+export async function listPracticeDevMail(tx: postgres.TransactionSql, limit: number): Promise<DevMailSummary[]> {
+  return tx<DevMailSummary[]>`
+    select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.subject, m.template_key as "templateKey"
+    from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
+    order by d.id desc limit ${limit}`;
+}
+
+export async function countPracticeDevMail(tx: postgres.TransactionSql): Promise<number> {
+  const [row] = await tx<{ n: number }[]>`
+    select count(*)::int as n from dev_mail d join messages m on m.smtp_message_id = d.message_id_header`;
+  return row!.n;
+}
+
+export async function getPracticeDevMail(tx: postgres.TransactionSql, id: number) {
+  const [row] = await tx<{ id: number; receivedAt: Date; envelopeTo: string[]; source: string }[]>`
+    select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.source
+    from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
+    where d.id = ${id}`;
+  return row ?? null;
+}
