@@ -38,6 +38,11 @@ export interface OutboxWorkerOptions {
   /** A worker silent for this long is taken to be dead. */
   staleAfterMs: number;
   batchSize?: number;
+  /**
+   * Batches in flight at once: while one waits on the database, another
+   * keeps the SMTP connections busy.
+   */
+  lanes?: number;
   /** How long to wait when there is nothing to send. */
   idleMs?: number;
   heartbeatMs?: number;
@@ -57,6 +62,7 @@ export interface OutboxWorker {
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 200;
+  const lanes = options.lanes ?? 2;
   const idleMs = options.idleMs ?? 500;
   const heartbeatMs = options.heartbeatMs ?? Math.max(250, Math.floor(options.staleAfterMs / 4));
   const log = options.log ?? (() => {});
@@ -64,7 +70,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const templates = createTemplateCache();
   let running = false;
   let registered = false;
-  let wake: (() => void) | null = null;
+  const sleepers = new Set<() => void>();
   let loop: Promise<void> | null = null;
   let lastHousekeeping = 0;
 
@@ -187,27 +193,38 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return { id: m.id, status: "queued", retryAt: new Date(Date.now() + retryDelayMs(m.attempts, options.retry)), reason, templateVersion };
   }
 
+  async function lane(): Promise<void> {
+    while (running) {
+      let handled = 0;
+      try {
+        handled = await runOnce();
+      } catch (error) {
+        // The database or the network failed: nothing is lost (claims stay
+        // claimed, and are recorded or given up); try again shortly.
+        registered = false;
+        log(`Outbox: ${(error as Error).message}; trying again.`);
+      }
+      if (handled === 0 && running) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            sleepers.delete(wake);
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(wake, idleMs);
+          sleepers.add(wake);
+        });
+      }
+    }
+  }
+
   async function run(): Promise<void> {
     running = true;
     const heartbeat = setInterval(() => {
       if (registered) registerWorker(getSql(), id).catch(() => {});
     }, heartbeatMs);
     try {
-      while (running) {
-        let handled = 0;
-        try {
-          handled = await runOnce();
-        } catch (error) {
-          // The database or the network failed: nothing is lost (claims stay
-          // claimed, and are recorded or given up); try again shortly.
-          registered = false;
-          log(`Outbox: ${(error as Error).message}; trying again.`);
-        }
-        if (handled === 0 && running) await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, idleMs);
-        });
-      }
+      await Promise.all(Array.from({ length: lanes }, () => lane()));
     } finally {
       clearInterval(heartbeat);
       await unregisterWorker(getSql(), id).catch(() => {});
@@ -223,7 +240,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     },
     async stop() {
       running = false;
-      wake?.();
+      for (const wake of [...sleepers]) wake();
       await loop;
     },
   };

@@ -4,6 +4,7 @@ import { openDatabase } from "../../db/runtime.server";
 import { logLine, printLine } from "../../app/cli/output";
 import { parseEnv } from "../../app/env.server";
 import { StartupError } from "../../app/startup-error";
+import { runCampaignBenchmark } from "./campaign";
 import { BenchmarkFailed, runImportBenchmark } from "./import";
 
 // `npm run bench -- [name...] [--rows N]`: benchmarks are scripts that print
@@ -26,6 +27,7 @@ interface Options {
 
 const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
   import: (options) => runImportBenchmark(options),
+  campaign: () => runCampaignBenchmark(),
 };
 
 const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N]`;
