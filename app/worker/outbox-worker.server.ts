@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { Transporter } from "nodemailer";
 import { getSql } from "../../db/client.server";
+import { hashToken, randomToken } from "../auth/tokens.server";
 import { withoutPractice, withPracticeSql } from "../../db/tenancy.server";
 import { formatLongUkDate } from "../domain/calendar";
 import { practiceContact, templateCarriesPersonalLink } from "../domain/message-templates";
@@ -142,7 +143,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       .filter((m) => templateCarriesPersonalLink(m.templateKey))
       .map((m) => {
         // 256 bits of randomness; only its hash is kept.
-        const token = randomBytes(32).toString("base64url");
+        const token = randomToken();
         links.set(m.id, `${options.publicUrl}/r/${token}`);
         return { messageId: m.id, patientId: m.patientId, tokenHash: hashToken(token), expiresAt };
       });
@@ -244,8 +245,4 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await loop;
     },
   };
-}
-
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
 }
