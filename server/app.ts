@@ -23,32 +23,54 @@ export function createApp(options: AppOptions): express.Express {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: options.vite
-        ? false // Vite's dev client injects inline scripts.
-        : {
-            useDefaults: true,
-            directives: {
-              "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-              "style-src": ["'self'"],
-              "img-src": ["'self'", "data:"],
-              // NHS.UK's Frutiger webfont; pages fall back to Arial without it.
-              "font-src": ["'self'", "https://assets.nhs.uk"],
-              "frame-ancestors": ["'none'"],
-              "form-action": ["'self'"],
-              // HSTS (below) upgrades requests where TLS is in use; forcing it
-              // here would break a plain-HTTP trial on localhost.
-              "upgrade-insecure-requests": null,
-            },
+  const sharedHeaders = {
+    strictTransportSecurity: false,
+    // "no-referrer" would make browsers send "Origin: null" with a form
+    // posted without JavaScript, which Remix refuses; other sites still get nothing.
+    referrerPolicy: { policy: "same-origin" },
+    crossOriginEmbedderPolicy: false,
+  } as const;
+  const pageHeaders = helmet({
+    contentSecurityPolicy: options.vite
+      ? false // Vite's dev client injects inline scripts.
+      : {
+          useDefaults: true,
+          directives: {
+            "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            // NHS.UK's Frutiger webfont; pages fall back to Arial without it.
+            "font-src": ["'self'", "https://assets.nhs.uk"],
+            "frame-ancestors": ["'none'"],
+            "form-action": ["'self'"],
+            // HSTS (below) upgrades requests where TLS is in use; forcing it
+            // here would break a plain-HTTP trial on localhost.
+            "upgrade-insecure-requests": null,
           },
-      strictTransportSecurity: false,
-      // "no-referrer" would make browsers send "Origin: null" with a form
-      // posted without JavaScript, which Remix refuses; other sites still get nothing.
-      referrerPolicy: { policy: "same-origin" },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+        },
+    ...sharedHeaders,
+  });
+  // Email previews (/staff/campaigns/…/email.html, /staff/mail/…/email.html)
+  // are shown to staff in a sandboxed frame on the portal's own pages. Email
+  // html carries its styles inline, so these paths alone allow inline styles;
+  // nothing may run or load, and only the portal may frame them. The headers
+  // must be chosen here: Remix appends a route's headers to these rather than
+  // replacing them, and two CSPs would both apply.
+  const emailPreviewHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": ["data:"],
+        "frame-ancestors": ["'self'"],
+        sandbox: [],
+      },
+    },
+    xFrameOptions: { action: "sameorigin" },
+    ...sharedHeaders,
+  });
+  app.use((req, res, next) => (req.path.endsWith("/email.html") ? emailPreviewHeaders : pageHeaders)(req, res, next));
   if (options.production) {
     app.use((req, res, next) => {
       // Only over TLS (directly or via a proxy's X-Forwarded-Proto), as RFC 6797 asks.

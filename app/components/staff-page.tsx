@@ -13,13 +13,17 @@ export interface StaffViewer {
   practiceName: string;
   odsCode: string;
   practiceCount: number;
+  /** Mail goes to the development catcher (no SMTP_URL), so its page is there to link to. */
+  developmentMail: boolean;
 }
+
 
 export function toViewer(context: {
   user: { name: string };
   role: StaffRole;
   practice: { name: string; odsCode: string };
   memberships: unknown[];
+  developmentMail: boolean;
 }): StaffViewer {
   return {
     name: context.user.name,
@@ -27,6 +31,7 @@ export function toViewer(context: {
     practiceName: context.practice.name,
     odsCode: context.practice.odsCode,
     practiceCount: context.memberships.length,
+    developmentMail: context.developmentMail,
   };
 }
 
@@ -37,6 +42,12 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
     { href: "/staff/patients", label: staffContent.nav.patients, show: can(viewer.role, "view-patient") },
     { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
     { href: "/staff/import", label: staffContent.nav.importPatients, show: can(viewer.role, "import-patients") },
+    { href: "/staff/campaigns", label: staffContent.nav.campaigns, show: can(viewer.role, "run-campaigns") },
+    {
+      href: "/staff/mail",
+      label: staffContent.nav.developmentMail,
+      show: viewer.developmentMail && can(viewer.role, "view-development-mail"),
+    },
     { href: "/staff/audit", label: staffContent.nav.audit, show: can(viewer.role, "view-audit") },
     { href: "/staff/account", label: staffContent.nav.account, show: true },
   ].filter((l) => l.show);

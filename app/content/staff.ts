@@ -83,6 +83,8 @@ export const staffContent = {
     patients: "Find a patient",
     team: "Team",
     importPatients: "Import patient list",
+    campaigns: "Campaigns",
+    developmentMail: "Mail sent (development)",
     audit: "Audit trail",
     account: "Your account",
     switchPractice: "Switch practice",

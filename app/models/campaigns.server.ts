@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import { instant, instantOrNull } from "../../db/timestamps.server";
 import type { TemplateKey } from "../domain/message-templates";
 
 // Campaigns and their message rows. Bulk statements go through postgres.js:
@@ -66,13 +67,24 @@ export async function insertCampaignMessages(
   return result.count;
 }
 
+function toCampaign(row: CampaignRow): CampaignRow {
+  return {
+    ...row,
+    createdAt: instant(row.createdAt),
+    scheduledFor: instantOrNull(row.scheduledFor),
+    startedAt: instantOrNull(row.startedAt),
+    finishedAt: instantOrNull(row.finishedAt),
+  };
+}
+
 export async function getCampaign(tx: Tx, campaignId: string): Promise<CampaignRow | null> {
   const [row] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId}`;
-  return row ?? null;
+  return row ? toCampaign(row) : null;
 }
 
 export async function listCampaigns(tx: Tx, limit: number): Promise<CampaignRow[]> {
-  return tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns order by created_at desc limit ${limit}`;
+  const rows = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns order by created_at desc limit ${limit}`;
+  return rows.map(toCampaign);
 }
 
 /** Moves a draft campaign on; false when it is no longer a draft (someone else got there first). */
@@ -83,7 +95,7 @@ export async function startCampaign(
 ): Promise<boolean> {
   const result = start.scheduledFor
     ? await tx`
-        update campaigns set status = 'scheduled', scheduled_for = ${start.scheduledFor}, queued_by = ${start.queuedBy},
+        update campaigns set status = 'scheduled', scheduled_for = ${start.scheduledFor.toISOString()}::timestamptz, queued_by = ${start.queuedBy},
           ignore_sending_hours = ${start.ignoreSendingHours}
         where id = ${campaignId} and status = 'draft'`
     : await tx`
@@ -150,17 +162,75 @@ export async function listCampaignMessages(
     limit ${limit}`;
 }
 
-/** A message whose fate is unknown, queued again by a person who checked; false if it was not unknown. */
-export async function requeueUnknownMessage(tx: Tx, messageId: string): Promise<boolean> {
-  const result = await tx`
-    update messages set status = 'queued', next_attempt_at = now(), claimed_by = null, claimed_at = null,
-      failure_reason = null
-    where id = ${messageId} and status = 'unknown'`;
-  return result.count === 1;
-}
-
 /** The practice a campaign belongs to, whoever asks (the command line knows only the id). */
 export async function findCampaignPracticeId(sql: postgres.Sql | Tx, campaignId: string): Promise<string | null> {
   const [row] = await sql<{ id: string | null }[]>`select campaign_practice_id(${campaignId}) as id`;
   return row?.id ?? null;
+}
+
+/** A draft or scheduled campaign called off; false when it is neither any more. */
+export async function cancelCampaign(tx: Tx, campaignId: string): Promise<boolean> {
+  const result = await tx`
+    update campaigns set status = 'cancelled'
+    where id = ${campaignId} and status in ('draft', 'scheduled')`;
+  return result.count === 1;
+}
+
+export interface CampaignEmailRecipient {
+  messageId: string;
+  givenName: string;
+  familyName: string;
+  toAddress: string;
+  variables: Record<string, string>;
+}
+
+/** The first email messages of a campaign by patient name: whose messages a preview shows. */
+export async function listFirstCampaignEmails(tx: Tx, campaignId: string, limit: number): Promise<CampaignEmailRecipient[]> {
+  return tx<CampaignEmailRecipient[]>`
+    select m.id as "messageId", p.given_name as "givenName", p.family_name as "familyName", m.to_address as "toAddress",
+           m.variables
+    from messages m join patients p on p.id = m.patient_id
+    where m.campaign_id = ${campaignId} and m.channel = 'email'
+    order by p.family_name, p.given_name, p.nhs_number
+    limit ${limit}`;
+}
+
+export interface CampaignSummaryRow extends CampaignRow {
+  counts: CampaignCounts;
+}
+
+/** The practice's newest campaigns, each with how its messages stand, in two statements. */
+export async function listCampaignsWithCounts(tx: Tx, limit: number): Promise<CampaignSummaryRow[]> {
+  const campaigns = await listCampaigns(tx, limit);
+  if (campaigns.length === 0) return [];
+  const rows = await tx<(CampaignCounts & { campaignId: string })[]>`
+    select campaign_id as "campaignId",
+      count(*) filter (where channel = 'email' and status = 'queued')::int as queued,
+      count(*) filter (where channel = 'email' and status = 'sending')::int as sending,
+      count(*) filter (where channel = 'email' and status = 'sent')::int as sent,
+      count(*) filter (where channel = 'email' and status = 'technical-failure')::int as "technicalFailure",
+      count(*) filter (where channel = 'email' and status = 'permanent-failure')::int as "permanentFailure",
+      count(*) filter (where channel = 'email' and status = 'unknown')::int as unknown,
+      count(*) filter (where channel = 'letter')::int as letters
+    from messages where campaign_id = any(${tx.array(campaigns.map((c) => c.id))}::uuid[])
+    group by campaign_id`;
+  const byCampaign = new Map(rows.map(({ campaignId, ...counts }) => [campaignId, counts]));
+  const none: CampaignCounts = { queued: 0, sending: 0, sent: 0, technicalFailure: 0, permanentFailure: 0, unknown: 0, letters: 0 };
+  return campaigns.map((campaign) => ({ ...campaign, counts: byCampaign.get(campaign.id) ?? none }));
+}
+
+/**
+ * An unknown message of this campaign queued again by a person who checked.
+ * The worker sends only for campaigns that are sending, and a campaign whose
+ * last message became unknown has finished, so it is sending again until the
+ * message is out. False when the message is not an unknown one of this campaign.
+ */
+export async function requeueUnknownCampaignMessage(tx: Tx, campaignId: string, messageId: string): Promise<boolean> {
+  const result = await tx`
+    update messages set status = 'queued', next_attempt_at = now(), claimed_by = null, claimed_at = null,
+      failure_reason = null
+    where id = ${messageId} and campaign_id = ${campaignId} and status = 'unknown'`;
+  if (result.count !== 1) return false;
+  await tx`update campaigns set status = 'sending', finished_at = null where id = ${campaignId} and status = 'finished'`;
+  return true;
 }

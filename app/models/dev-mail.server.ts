@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import { instant } from "../../db/timestamps.server";
 
 // The development mail catcher's inbox (never used with SMTP_URL). It has no
 // practice of its own: staff see only mail whose Message-ID matches one of
@@ -30,10 +31,11 @@ export interface DevMailSummary {
 
 /** The practice's mail the catcher received, newest first. */
 export async function listPracticeDevMail(tx: postgres.TransactionSql, limit: number): Promise<DevMailSummary[]> {
-  return tx<DevMailSummary[]>`
+  const rows = await tx<DevMailSummary[]>`
     select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.subject, m.template_key as "templateKey"
     from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
     order by d.id desc limit ${limit}`;
+  return rows.map((row) => ({ ...row, receivedAt: instant(row.receivedAt) }));
 }
 
 export async function countPracticeDevMail(tx: postgres.TransactionSql): Promise<number> {
@@ -47,5 +49,5 @@ export async function getPracticeDevMail(tx: postgres.TransactionSql, id: number
     select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.source
     from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
     where d.id = ${id}`;
-  return row ?? null;
+  return row ? { ...row, receivedAt: instant(row.receivedAt) } : null;
 }

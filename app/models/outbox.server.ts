@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import { instant } from "../../db/timestamps.server";
 import type { TemplateKey } from "../domain/message-templates";
 
 // The outbox as the worker sees it. Cross-practice questions go through the
@@ -115,5 +116,5 @@ export async function findPersonalLink(sql: Sql, tokenHash: string) {
   const [row] = await sql<{ practiceId: string; patientId: string; messageId: string; expiresAt: Date }[]>`
     select practice_id as "practiceId", patient_id as "patientId", message_id as "messageId", expires_at as "expiresAt"
     from find_personal_link(${tokenHash})`;
-  return row ?? null;
+  return row ? { ...row, expiresAt: instant(row.expiresAt) } : null;
 }

@@ -8,17 +8,20 @@ import { describeSendingHours, isWithinSendingHours, type SendingHours } from ".
 import { getEnv } from "../env.server";
 import { appendAuditEventSql } from "../models/audit.server";
 import {
+  cancelCampaign as cancelCampaignRow,
   countCampaignMessages,
   findCampaignPracticeId,
   getCampaign,
   insertCampaign,
   insertCampaignMessages,
   listCampaignMessages,
-  listCampaigns,
-  requeueUnknownMessage,
+  listCampaignsWithCounts,
+  listFirstCampaignEmails,
+  requeueUnknownCampaignMessage,
   startCampaign,
   type CampaignCounts,
   type CampaignRow,
+  type CampaignSummaryRow,
 } from "../models/campaigns.server";
 import { getPracticeById, getPracticeByOdsCode, type Practice } from "../models/practices.server";
 import { patientsWithAccessStates } from "./access-states.server";
@@ -64,10 +67,32 @@ async function cohortOf(practice: Practice, templateKey: CampaignTemplateKey, no
   return cohort;
 }
 
+/** The message as one patient would get it; their own link is made only when it is sent. */
+async function previewFor(
+  practice: Practice,
+  templateKey: CampaignTemplateKey,
+  recipients: { givenName: string; familyName: string; toAddress: string; variables: Record<string, string> }[],
+  now: Date,
+): Promise<CampaignPlan["previews"]> {
+  const prepared = await createTemplateCache().get(templateKey, practiceContact(practice));
+  const expires = new Date(now.getTime() + PERSONAL_LINK_DAYS * 86_400_000);
+  return recipients.map((r) => ({
+    patientName: `${r.givenName} ${r.familyName}`,
+    toAddress: r.toAddress,
+    message: personalise(prepared, {
+      firstName: r.givenName,
+      linkUrl: `${getEnv().publicUrl}/r/…`,
+      linkExpires: formatLongUkDate(expires),
+      reference: r.variables.reference,
+      date: r.variables.date,
+    }),
+  }));
+}
+
 export function parseCampaignTemplate(key: string): Result<{ templateKey: CampaignTemplateKey }> {
-  if (!isTemplateKey(key)) return { ok: false, error: `There is no template called "${key}". Templates: ${CAMPAIGN_TEMPLATE_KEYS.join(", ")}.` };
+  if (!isTemplateKey(key)) return { ok: false, error: `There is no template called "${key}": choose ${CAMPAIGN_TEMPLATE_KEYS.join(" or ")}.` };
   if (!isCampaignTemplateKey(key)) {
-    return { ok: false, error: `The "${key}" template is sent about one request, not to a cohort. Campaign templates: ${CAMPAIGN_TEMPLATE_KEYS.join(", ")}.` };
+    return { ok: false, error: `The "${key}" template is sent about one request, not to a cohort: choose ${CAMPAIGN_TEMPLATE_KEYS.join(" or ")}.` };
   }
   return { ok: true, templateKey: key };
 }
@@ -76,26 +101,18 @@ export function parseCampaignTemplate(key: string): Result<{ templateKey: Campai
 export async function planCampaign(practiceId: string, templateKey: CampaignTemplateKey, now = new Date()): Promise<CampaignPlan> {
   const practice = await requirePractice(practiceId);
   const cohort = await cohortOf(practice, templateKey, now);
-  const templates = createTemplateCache();
-  const prepared = await templates.get(templateKey, practiceContact(practice));
   const variables = campaignVariables(practice, now);
-  const expires = new Date(now.getTime() + PERSONAL_LINK_DAYS * 86_400_000);
   return {
     templateKey,
     recipients: cohort.email.length,
     letters: cohort.letters.length,
     excluded: cohort.excluded,
-    previews: cohort.email.slice(0, PREVIEW_PATIENTS).map((p) => ({
-      patientName: `${p.givenName} ${p.familyName}`,
-      toAddress: p.email!,
-      message: personalise(prepared, {
-        firstName: p.givenName,
-        // Each patient's own link is made when their message is sent.
-        linkUrl: `${getEnv().publicUrl}/r/…`,
-        linkExpires: formatLongUkDate(expires),
-        date: variables.date,
-      }),
-    })),
+    previews: await previewFor(
+      practice,
+      templateKey,
+      cohort.email.slice(0, PREVIEW_PATIENTS).map((p) => ({ ...p, toAddress: p.email!, variables })),
+      now,
+    ),
   };
 }
 
@@ -158,20 +175,26 @@ export interface SendRequest {
   sendingHours?: SendingHours;
 }
 
+export type SendRefusal = "not-found" | "not-draft" | "needs-confirmation" | "outside-sending-hours" | "bad-time";
+
 /** Queues a draft campaign for the worker, now or at a set time. */
-export async function sendCampaign(input: SendRequest): Promise<Result<{ status: "sending" | "scheduled"; scheduledFor: Date | null }>> {
+export async function sendCampaign(
+  input: SendRequest,
+): Promise<{ ok: true; status: "sending" | "scheduled"; scheduledFor: Date | null } | { ok: false; error: string; reason: SendRefusal }> {
   const now = input.now ?? new Date();
   const hours = input.sendingHours ?? getEnv().mail.sendingHours;
   return withPracticeSql(input.practiceId, async (tx) => {
     const campaign = await getCampaign(tx, input.campaignId);
-    if (!campaign) return { ok: false as const, error: "There is no such campaign." };
+    if (!campaign) return { ok: false as const, error: "There is no such campaign.", reason: "not-found" as const };
     if (campaign.status !== "draft") {
-      return { ok: false as const, error: `This campaign has already been ${campaign.status === "scheduled" ? "scheduled" : "sent"}.` };
+      const already = { scheduled: "scheduled", cancelled: "cancelled" }[campaign.status as string] ?? "sent";
+      return { ok: false as const, error: `This campaign has already been ${already}.`, reason: "not-draft" as const };
     }
     if (campaign.templateKey === "opt-in-invitation" && !input.confirmedOptInInvitation) {
       return {
         ok: false as const,
         error: "The invitation to ask for online access goes to patients with an active 104: confirm that you mean to send it.",
+        reason: "needs-confirmation" as const,
       };
     }
     const ignore = Boolean(input.ignoreSendingHours);
@@ -180,17 +203,18 @@ export async function sendCampaign(input: SendRequest): Promise<Result<{ status:
         return {
           ok: false as const,
           error: `It is outside sending hours (${describeSendingHours(hours)}): schedule the campaign, or choose to send outside sending hours.`,
+          reason: "outside-sending-hours" as const,
         };
       }
     } else {
-      if (input.when.getTime() <= now.getTime()) return { ok: false as const, error: "The time to send must be in the future." };
+      if (input.when.getTime() <= now.getTime()) return { ok: false as const, error: "The time to send must be in the future.", reason: "bad-time" as const };
       if (!ignore && !isWithinSendingHours(input.when, hours)) {
-        return { ok: false as const, error: `The time to send must be within sending hours (${describeSendingHours(hours)}).` };
+        return { ok: false as const, error: `The time to send must be within sending hours (${describeSendingHours(hours)}).`, reason: "bad-time" as const };
       }
     }
     const scheduledFor = input.when === "now" ? null : input.when;
     const started = await startCampaign(tx, campaign.id, { queuedBy: input.actor.id, ignoreSendingHours: ignore, scheduledFor });
-    if (!started) return { ok: false as const, error: "Someone else has just sent or scheduled this campaign." };
+    if (!started) return { ok: false as const, error: "Someone else has just sent or scheduled this campaign.", reason: "not-draft" as const };
     await appendAuditEventSql(tx, {
       practiceId: input.practiceId,
       actorId: input.actor.id,
@@ -240,14 +264,81 @@ export async function getCampaignResult(practiceId: string, campaignId: string) 
   }));
 }
 
-export async function listPracticeCampaigns(practiceId: string): Promise<CampaignRow[]> {
-  return withPracticeSql(practiceId, (tx) => listCampaigns(tx, 50));
+/** The practice that owns a campaign (for the command line, which names only the campaign). */
+export async function practiceOfCampaign(campaignId: string): Promise<string | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(campaignId)) return null;
+  return findCampaignPracticeId(getSql(), campaignId);
 }
 
-/** Staff checked a message whose fate was unknown and want it sent again. */
-export async function resendUnknownMessage(input: { practiceId: string; campaignId: string; messageId: string; actor: Actor }): Promise<Result<object>> {
+export async function practiceIdByOdsCode(odsCode: string): Promise<string | null> {
+  return (await withoutPractice((tx) => getPracticeByOdsCode(tx, odsCode)))?.id ?? null;
+}
+
+/** The practice's newest campaigns, each with how its messages stand. */
+export async function listPracticeCampaignSummaries(practiceId: string): Promise<CampaignSummaryRow[]> {
+  return withPracticeSql(practiceId, (tx) => listCampaignsWithCounts(tx, 50));
+}
+
+/**
+ * A created campaign's message as the first few of its email recipients (by
+ * name) will get it, rendered as planCampaign renders it; null when there is
+ * no such campaign.
+ */
+export async function previewCampaignMessages(
+  practiceId: string,
+  campaignId: string,
+  now = new Date(),
+): Promise<CampaignPlan["previews"] | null> {
+  const found = await withPracticeSql(practiceId, async (tx) => {
+    const campaign = await getCampaign(tx, campaignId);
+    return campaign ? { campaign, recipients: await listFirstCampaignEmails(tx, campaignId, PREVIEW_PATIENTS) } : null;
+  });
+  if (!found) return null;
+  return previewFor(await requirePractice(practiceId), found.campaign.templateKey as CampaignTemplateKey, found.recipients, now);
+}
+
+/** Calls off a campaign that has not started sending. Its messages stay unsent. */
+export async function cancelCampaign(input: { practiceId: string; campaignId: string; actor: Actor }): Promise<Result<object>> {
   return withPracticeSql(input.practiceId, async (tx) => {
-    const requeued = await requeueUnknownMessage(tx, input.messageId);
+    const campaign = await getCampaign(tx, input.campaignId);
+    if (!campaign) return { ok: false as const, error: "There is no such campaign." };
+    if (!(await cancelCampaignRow(tx, campaign.id))) {
+      // Read again: someone else may have just sent or cancelled it.
+      const current = (await getCampaign(tx, campaign.id)) ?? campaign;
+      return {
+        ok: false as const,
+        error:
+          current.status === "cancelled"
+            ? "This campaign has already been cancelled."
+            : "This campaign has started sending, so it can no longer be cancelled.",
+      };
+    }
+    await appendAuditEventSql(tx, {
+      practiceId: input.practiceId,
+      actorId: input.actor.id,
+      actorRole: input.actor.role,
+      action: "campaign.cancelled",
+      subjectType: "campaign",
+      subjectId: campaign.id,
+      summary: { templateKey: campaign.templateKey, previousStatus: campaign.status },
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Staff checked a message whose fate was unknown and want it sent again. It
+ * must be one of this campaign's; a finished campaign sends again until it is
+ * out (the worker sends only a sending campaign's mail).
+ */
+export async function resendUnknownCampaignMessage(input: {
+  practiceId: string;
+  campaignId: string;
+  messageId: string;
+  actor: Actor;
+}): Promise<Result<object>> {
+  return withPracticeSql(input.practiceId, async (tx) => {
+    const requeued = await requeueUnknownCampaignMessage(tx, input.campaignId, input.messageId);
     if (!requeued) return { ok: false as const, error: "That message is not waiting for a decision: it may already have been sent again." };
     await appendAuditEventSql(tx, {
       practiceId: input.practiceId,
@@ -260,16 +351,6 @@ export async function resendUnknownMessage(input: { practiceId: string; campaign
     });
     return { ok: true as const };
   });
-}
-
-/** The practice that owns a campaign (for the command line, which names only the campaign). */
-export async function practiceOfCampaign(campaignId: string): Promise<string | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(campaignId)) return null;
-  return findCampaignPracticeId(getSql(), campaignId);
-}
-
-export async function practiceIdByOdsCode(odsCode: string): Promise<string | null> {
-  return (await withoutPractice((tx) => getPracticeByOdsCode(tx, odsCode)))?.id ?? null;
 }
 
 async function requirePractice(practiceId: string): Promise<Practice> {

@@ -1,5 +1,6 @@
 import { withoutPractice } from "../../db/tenancy.server";
 import { hashToken } from "../auth/tokens.server";
+import { getEnv } from "../env.server";
 import type { StaffRole } from "../domain/roles";
 import { appendAuditEvent } from "../models/audit.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
@@ -14,6 +15,8 @@ export interface StaffContext {
   role: StaffRole;
   /** Every practice this person may act for, to switch between. */
   memberships: Membership[];
+  /** Mail goes to the development mail catcher (no SMTP_URL), so its page is there to see. */
+  developmentMail: boolean;
 }
 
 export type SessionLookup =
@@ -66,6 +69,7 @@ export async function lookUpSession(token: string | null, now = new Date()): Pro
         },
         role: current.role,
         memberships,
+        developmentMail: getEnv().mail.smtpUrl === undefined,
       },
     };
   });

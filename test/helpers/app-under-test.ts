@@ -12,9 +12,10 @@ export interface AppUnderTest {
 
 /**
  * The portal as `npm start` runs it in production, on its own empty database
- * (so it creates the demo practice) and a free port.
+ * (so it creates the demo practice) and a free port. `env` adds to, or
+ * overrides, the server's environment (SENDING_HOURS, say).
  */
-export async function startAppUnderTest(): Promise<AppUnderTest> {
+export async function startAppUnderTest(options: { env?: Record<string, string> } = {}): Promise<AppUnderTest> {
   // Builds only when build/ is missing or older than the sources, as the
   // server itself would; doing it here keeps the build out of the server's
   // start-up timeout. Throws if the build fails.
@@ -28,6 +29,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
       PORT: String(port),
       // Vitest sets NODE_ENV=test, which the child would otherwise inherit.
       NODE_ENV: "production",
+      ...options.env,
     });
     return {
       baseUrl: `http://localhost:${port}`,

@@ -45,6 +45,7 @@ describe("import jobs (upload, preview, confirm)", () => {
       practice: { id: added.practice.id, odsCode, name: added.practice.name, clinicalSystem: "emis", goLiveDate: null },
       role: "manager",
       memberships: [],
+      developmentMail: false,
     };
   }
 

@@ -24,6 +24,7 @@ describe("viewing a patient's details", () => {
       practice: { id: practice!.id, odsCode: "A81001", name: "Surgery A81001", clinicalSystem: "emis", goLiveDate: null },
       role: "reception",
       memberships: [],
+      developmentMail: false,
     };
   });
   afterAll(() => db.drop());

@@ -105,6 +105,7 @@ describe("tenancy: one practice never sees or changes another's rows", () => {
       memberships: [
         { practiceId: a.practice.id, odsCode: a.practice.odsCode, practiceName: a.practice.name, role: "manager", disabled: false },
       ],
+      developmentMail: false,
     };
   });
   afterAll(() => db.drop());

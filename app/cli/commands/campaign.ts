@@ -84,9 +84,8 @@ async function send(args: string[]): Promise<void> {
     confirmedOptInInvitation: values["confirm-opt-in-invitation"],
   });
   if (!result.ok) {
-    throw new CliError(
-      result.error.includes("confirm") ? `${result.error} Add --confirm-opt-in-invitation.` : result.error.includes("sending hours") ? `${result.error} (--ignore-sending-hours)` : result.error,
-    );
+    const flag = { "needs-confirmation": "--confirm-opt-in-invitation", "outside-sending-hours": "--ignore-sending-hours" }[result.reason as string];
+    throw new CliError(flag ? `${result.error.replace(/\.$/, "")} (${flag}).` : result.error);
   }
   printLine(`Campaign ${campaign.id} is queued: the worker is sending it.`);
 }

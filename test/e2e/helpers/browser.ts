@@ -62,7 +62,13 @@ const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** Runs axe-core on the page as it is now and throws on any WCAG A/AA violation. */
 export async function expectNoAxeViolations(page: Page, label?: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  let axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+  // axe cannot run inside a frame that may run no script (an email preview's
+  // sandbox) and would wait for it for ever: such frames are checked as
+  // elements, their titles included, not entered. What is inside is an
+  // email's html, not the portal's page.
+  if ((await page.locator("iframe[sandbox]").count()) > 0) axe = axe.setLegacyMode(true).options({ iframes: false });
+  const results = await axe.analyze();
   if (results.violations.length === 0) return;
   const lines = results.violations.map((violation) => {
     const targets = violation.nodes
