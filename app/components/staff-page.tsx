@@ -39,6 +39,7 @@ export function toViewer(context: {
 export function StaffPage({ viewer, children }: { viewer: StaffViewer; children: ReactNode }) {
   const links = [
     { href: "/staff", label: staffContent.nav.home, show: true },
+    { href: "/staff/requests", label: staffContent.nav.requests, show: can(viewer.role, "work-queue") },
     { href: "/staff/patients", label: staffContent.nav.patients, show: can(viewer.role, "view-patient") },
     { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
     { href: "/staff/import", label: staffContent.nav.importPatients, show: can(viewer.role, "import-patients") },

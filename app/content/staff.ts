@@ -80,6 +80,7 @@ export const staffContent = {
   },
   nav: {
     home: "Home",
+    requests: "Requests",
     patients: "Find a patient",
     team: "Team",
     importPatients: "Import patient list",
