@@ -100,7 +100,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function sendBatch(practiceId: string, withinHours: boolean): Promise<number> {
-    const claimed = await withPracticeSql(practiceId, (tx) => claimMessages(tx, id, withinHours, batchSize));
+    const claimed = await withPracticeSql(practiceId, (tx) => claimMessages(tx, practiceId, id, withinHours, batchSize));
     if (claimed.length === 0) return 0;
     let outcomes: MessageOutcome[];
     try {

@@ -65,8 +65,9 @@ $$;
 GRANT EXECUTE ON FUNCTION find_personal_link(text) TO portal_app;
 --> statement-breakpoint
 
--- Claims are found by practice and state.
-CREATE INDEX messages_practice_claimable ON messages (practice_id, status, next_attempt_at) WHERE channel = 'email';
+-- A claim reads a practice's queued email oldest first and stops at its
+-- batch: in index order, without sorting the whole queue each time.
+CREATE INDEX messages_practice_queued ON messages (practice_id, next_attempt_at) WHERE channel = 'email' AND status = 'queued';
 --> statement-breakpoint
 CREATE INDEX messages_campaign_status ON messages (campaign_id, status) WHERE campaign_id IS NOT NULL;
 --> statement-breakpoint
