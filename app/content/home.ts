@@ -29,6 +29,7 @@ export const home = {
       body: "You can change your choice at any time by telling your GP practice.",
     },
   ],
+  requestLink: "Tell your GP practice what you want online",
   safetyHeading: "If someone might pressure you into showing them your record",
   safety: "Tell your GP practice. You can keep your login details private, and your practice can talk to you about what is best for you.",
   contactHeading: "Contact your GP practice",

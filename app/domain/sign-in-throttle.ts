@@ -19,14 +19,26 @@ export function isLocked(state: ThrottleState | null, now: Date): boolean {
   return state?.lockedUntil != null && state.lockedUntil > now;
 }
 
-/** The state after one more failure: a new window after 15 quiet minutes. */
-export function afterFailure(state: ThrottleState | null, now: Date, lockAfter: number): ThrottleState {
-  const windowOpen =
-    state !== null && now.getTime() - state.windowStartedAt.getTime() < THROTTLE_WINDOW_MINUTES * 60_000;
+/** A counting rule: `lockAfter` events inside `windowMinutes` lock the key for `lockMinutes`. */
+export interface ThrottleRule {
+  windowMinutes: number;
+  lockAfter: number;
+  lockMinutes: number;
+}
+
+/** The state after one more counted event under `rule`: a new window once the last one has passed. */
+export function afterEvent(state: ThrottleState | null, now: Date, rule: ThrottleRule): ThrottleState {
+  const windowOpen = state !== null && now.getTime() - state.windowStartedAt.getTime() < rule.windowMinutes * 60_000;
   const failures = windowOpen ? state.failures + 1 : 1;
   const windowStartedAt = windowOpen ? state.windowStartedAt : now;
-  const lockedUntil = failures >= lockAfter ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : (state?.lockedUntil ?? null);
+  const lockedUntil =
+    failures >= rule.lockAfter ? new Date(now.getTime() + rule.lockMinutes * 60_000) : (state?.lockedUntil ?? null);
   return { failures, windowStartedAt, lockedUntil };
+}
+
+/** The state after one more failed sign-in: a new window after 15 quiet minutes. */
+export function afterFailure(state: ThrottleState | null, now: Date, lockAfter: number): ThrottleState {
+  return afterEvent(state, now, { windowMinutes: THROTTLE_WINDOW_MINUTES, lockAfter, lockMinutes: LOCK_MINUTES });
 }
 
 /**

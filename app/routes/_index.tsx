@@ -50,6 +50,9 @@ function PracticeHome({ practice }: { practice: PublicPractice }) {
             </div>
           </div>
         ))}
+        <p>
+          <a href={`/requests?practice=${encodeURIComponent(practice.odsCode)}`}>{home.requestLink}</a>
+        </p>
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>
           <h2 className="nhsuk-heading-s">{home.safetyHeading}</h2>
