@@ -7,9 +7,12 @@ import { UNSAFE_DataRouterStateContext } from "react-router";
 import { site } from "../content/site";
 import { pageTitle } from "./forms";
 
-/** Routes name their page in `handle`, from their loader data if need be. */
+/**
+ * Routes name their page in `handle`: from their loader data if need be, and
+ * from their action data for a form that moves through steps on one route.
+ */
 export interface TitleHandle {
-  title: string | ((data: never) => string);
+  title: string | ((data: never, actionData: never) => string);
 }
 
 function hasFormErrors(value: unknown): boolean {
@@ -31,7 +34,7 @@ export function useDocumentTitle(): string {
   const handle = leaf?.handle as TitleHandle | undefined;
   const title = handle
     ? typeof handle.title === "function"
-      ? (handle.title as (data: unknown) => string)(leaf!.data)
+      ? (handle.title as (data: unknown, actionData: unknown) => string)(leaf!.data, state?.actionData?.[leaf!.id])
       : handle.title
     : site.serviceName;
   const errors = Object.values(state?.actionData ?? {}).some(hasFormErrors);
