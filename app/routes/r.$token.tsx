@@ -41,7 +41,22 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export const handle = {
-  title: (loaded: { works: boolean }) => (loaded.works ? content.link.title : content.link.brokenTitle),
+  title: (loaded: { works: boolean }, stepped?: LinkStep) => {
+    const step = stepped?.step ?? (loaded.works ? "dob" : "broken");
+    const kind = stepped?.values.kind;
+    switch (step) {
+      case "broken":
+        return content.link.brokenTitle;
+      case "dob":
+        return content.link.title;
+      case "kind":
+        return content.kindChoice.title;
+      case "questions":
+        return isRequestKind(kind) ? content.questions[kind].title : content.kindChoice.title;
+      case "check":
+        return content.check.title;
+    }
+  },
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {

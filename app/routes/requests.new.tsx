@@ -44,7 +44,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { practice: found.practice, kind: found.kind };
 }
 
-export const handle = { title: content.start.title };
+export const handle = {
+  title: (loaded: { kind: RequestKind }, stepped?: StepData) => {
+    switch (stepped?.step ?? "details") {
+      case "details":
+        return content.details.title;
+      case "questions":
+        return content.questions[loaded.kind].title;
+      case "check":
+        return content.check.title;
+    }
+  },
+};
 
 /** The posted fields as strings. PostgreSQL cannot store U+0000, so that one character is dropped. */
 export function postedStrings(form: FormData): Record<string, string> {
