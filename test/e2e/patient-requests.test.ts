@@ -504,4 +504,29 @@ describe("patient requests in Chromium", () => {
   it("opt out by personal link, without JavaScript", () => optOutByLink(browserWithoutJs, links[1]!, "link-nojs", true), 120_000);
   it("ask for access by identifying yourself, without JavaScript", () => optInByIdentifying(browserWithoutJs, identifiable[1]!, "opt-in-nojs", true), 120_000);
   it("withdraw an opt-out with details that match nobody, without JavaScript", () => withdrawUnmatched(browserWithoutJs, 2, "withdraw-nojs", true), 120_000);
+
+  it("every patient page reflows at 400% zoom: nothing needs scrolling sideways", async () => {
+    // 1280 × 1024 CSS pixels at 400% zoom is a 320 × 256 viewport (WCAG 1.4.10).
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 320, height: 256 });
+      const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      for (const path of [
+        `/requests?practice=${DEMO_PRACTICE.odsCode}`,
+        `/requests/new?practice=${DEMO_PRACTICE.odsCode}&kind=opt-in`,
+        "/r/this-link-does-not-work",
+        `/requests/sent?ref=RQ-ABCD-EFGH`,
+      ]) {
+        await page.goto(`${app.baseUrl}${path}`);
+        expect(await fitsWidth(), `${path} fits 320 CSS pixels`).toBe(true);
+      }
+      // A page with errors too: every message and field still fits.
+      await page.goto(`${app.baseUrl}/requests/new?practice=${DEMO_PRACTICE.odsCode}&kind=opt-in`);
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.locator(".nhsuk-error-summary").waitFor();
+      expect(await fitsWidth(), "the details page with errors fits 320 CSS pixels").toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
 });
