@@ -24,3 +24,47 @@ export async function listDecisionEffectsOfPatient(db: Executor, practiceId: str
     .from(decisions)
     .where(and(eq(decisions.practiceId, practiceId), eq(decisions.patientId, patientId)));
 }
+
+export type Decision = typeof decisions.$inferSelect;
+export type NewDecision = Omit<typeof decisions.$inferInsert, "id">;
+
+/**
+ * The new decision's id, or null when the request already has one (the unique request_id is the
+ * last line of defence behind the request's version check).
+ */
+export async function insertDecision(db: Executor, decision: NewDecision): Promise<string | null> {
+  const [row] = await db
+    .insert(decisions)
+    .values(decision)
+    .onConflictDoNothing({ target: decisions.requestId })
+    .returning({ id: decisions.id });
+  return row?.id ?? null;
+}
+
+export async function getDecisionOfRequest(db: Executor, practiceId: string, requestId: string): Promise<Decision | null> {
+  const [row] = await db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.practiceId, practiceId), eq(decisions.requestId, requestId)));
+  return row ?? null;
+}
+
+/** "Done in the clinical system": who and when. */
+export async function markDecisionActioned(
+  db: Executor,
+  practiceId: string,
+  requestId: string,
+  by: { staffId: string; at: Date },
+): Promise<void> {
+  await db
+    .update(decisions)
+    .set({ actionedBy: by.staffId, actionedAt: by.at })
+    .where(and(eq(decisions.practiceId, practiceId), eq(decisions.requestId, requestId)));
+}
+
+export async function markDecisionPatientTold(db: Executor, practiceId: string, requestId: string, at: Date): Promise<void> {
+  await db
+    .update(decisions)
+    .set({ patientToldAt: at })
+    .where(and(eq(decisions.practiceId, practiceId), eq(decisions.requestId, requestId)));
+}

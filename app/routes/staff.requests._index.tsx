@@ -62,7 +62,9 @@ export default function RequestQueuePage() {
           caption={queueContent.tableCaption(queue.items.length, filters.kind || filters.state ? queue.items.length : queue.total)}
           head={queueContent.head}
           rows={queue.items.map((item) => [
-            item.reference,
+            <a key={item.id} href={`/staff/requests/${item.id}`}>
+              {item.reference}
+            </a>,
             `${requestKindNames[item.kind]} (${requestChannelNames[item.channel] ?? item.channel})`,
             item.patient ? `${item.patient.name}, ${formatNhsNumber(item.patient.nhsNumber)}` : queueContent.identityToCheck,
             requestStateNames[item.state],

@@ -1,0 +1,452 @@
+import type { Executor } from "../../db/executor.server";
+import { withPractice } from "../../db/tenancy.server";
+import { effectiveAccessState, type AccessState } from "../domain/access-state";
+import { formatLongUkDate, ukLocalDay } from "../domain/calendar";
+import { clinicalSystemStep, isCodeAllowedFor, type AccessLevel, type ClinicalSystemStep } from "../domain/clinical-system-steps";
+import type { CodeKey } from "../domain/codes";
+import {
+  OUTCOMES_BY_KIND,
+  checkTransition,
+  needsClinicalSystemAction,
+  nextStates,
+  type DecisionOutcome,
+  type RequestKind,
+  type RequestState,
+  type TransitionCheck,
+  type TransitionContext,
+} from "../domain/request-workflow";
+import { appendAuditEvent } from "../models/audit.server";
+import {
+  getDecisionOfRequest,
+  insertDecision,
+  listDecisionEffectsOfPatient,
+  markDecisionActioned,
+  markDecisionPatientTold,
+  type Decision,
+} from "../models/decisions.server";
+import { listCodedEntriesOfPatient } from "../models/patients.server";
+import {
+  getPatientForReview,
+  getRequestForReview,
+  insertOutcomeMessage,
+  listRequestEvents,
+  listSubmissionsOfRequest,
+  transitionRequest,
+} from "../models/request-review.server";
+import { buildHistories } from "./access-states.server";
+import type { StoredSubmission } from "./patient-requests.server";
+import type { StaffContext } from "./staff-session.server";
+
+// One request as staff work it: what came in, who it is, what this role may do with it now, and
+// the version-checked steps that move it on (DESIGN §2 "Requests").
+
+export const IDENTITY_METHODS = ["record-match", "photo-id", "known-to-staff", "nhs-login", "vouched", "not-verified"] as const;
+export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
+
+/** The states staff move a request to before deciding it. */
+export const MOVES = ["triage", "clinician-review", "counselling"] as const satisfies readonly RequestState[];
+export type Move = (typeof MOVES)[number];
+
+export interface RequestEvent {
+  occurredAt: Date;
+  actorName: string | null;
+  actorRole: string;
+  action: string;
+  summary: Record<string, unknown>;
+}
+
+export interface ReviewedPatient {
+  name: string;
+  nhsNumber: string;
+  dateOfBirth: string;
+  address: string[];
+  email: string | null;
+  onlineAccount: boolean;
+  state: AccessState;
+  enhancedReview: boolean;
+}
+
+export interface RequestReview {
+  request: {
+    id: string;
+    reference: string;
+    kind: RequestKind;
+    state: RequestState;
+    channel: string;
+    version: number;
+    receivedAt: Date;
+  };
+  submissions: {
+    receivedAt: Date;
+    shownReference: string | null;
+    answers: [string, string][];
+    identityReasons: string[];
+  }[];
+  patient: ReviewedPatient | null;
+  /** Why the match was incomplete, from every submission, when no patient is confirmed. */
+  identityReasons: string[];
+  decision: Decision | null;
+  clinicalStep: ClinicalSystemStep | null;
+  moves: { to: Move; check: TransitionCheck }[];
+  /** The outcomes this role may decide now; with the reason when there are none. */
+  decide: { outcomes: DecisionOutcome[]; refusal: string | null } | null;
+  markActioned: TransitionCheck | null;
+  close: TransitionCheck | null;
+  counselling: { on: string; method: string } | null;
+  history: RequestEvent[];
+}
+
+export interface DecisionInput {
+  outcome: DecisionOutcome;
+  codeToEnter: CodeKey | null;
+  accessLevel: AccessLevel;
+  identityMethod: IdentityMethod;
+  notes: string | null;
+  counselledOn: string | null;
+  counsellingMethod: string | null;
+}
+
+export type ReviewStep =
+  | { kind: "move"; to: Move; counselling?: { on: string; method: string } }
+  | { kind: "decide"; decision: DecisionInput }
+  | { kind: "mark-actioned" }
+  | { kind: "close" };
+
+export type ReviewResult =
+  | { ok: true }
+  | { ok: false; kind: "not-found" }
+  | { ok: false; kind: "refused"; reason: string }
+  /** Someone else changed the request since the form was shown: what they did, newest first. */
+  | { ok: false; kind: "conflict"; theirChanges: RequestEvent[] };
+
+const OUTCOME_TEMPLATES = {
+  "opt-out-recorded": "outcome-opt-out-recorded",
+  granted: "outcome-access-granted",
+  withheld: "outcome-access-not-granted",
+} as const satisfies Partial<Record<DecisionOutcome, string>>;
+
+type RequestRow = NonNullable<Awaited<ReturnType<typeof getRequestForReview>>>;
+type PatientRow = NonNullable<Awaited<ReturnType<typeof getPatientForReview>>>;
+
+async function accessOf(tx: Executor, practiceId: string, patientId: string) {
+  const entries = await listCodedEntriesOfPatient(tx, practiceId, patientId);
+  const decisions = await listDecisionEffectsOfPatient(tx, practiceId, patientId);
+  const history = buildHistories(
+    entries.map((e) => ({ ...e, patientId })),
+    decisions,
+  ).get(patientId);
+  return effectiveAccessState(history ?? { entries: [] });
+}
+
+async function loadParts(tx: Executor, practiceId: string, requestId: string) {
+  const request = await getRequestForReview(tx, practiceId, requestId);
+  if (!request) return null;
+  const patient = request.patientId ? await getPatientForReview(tx, practiceId, request.patientId) : null;
+  const access = patient ? await accessOf(tx, practiceId, patient.id) : null;
+  const decision = await getDecisionOfRequest(tx, practiceId, requestId);
+  return { request, patient, access, decision };
+}
+
+function transitionContext(
+  request: RequestRow,
+  access: { enhancedReview: boolean } | null,
+  outcome?: DecisionOutcome,
+): TransitionContext {
+  return {
+    kind: request.kind,
+    // An unconfirmed patient has no known 104; deciding is then limited to "rejected-unverified".
+    enhancedReview: access?.enhancedReview ?? false,
+    identityMatched: request.patientId !== null,
+    outcome,
+  };
+}
+
+function toEvents(rows: Awaited<ReturnType<typeof listRequestEvents>>): RequestEvent[] {
+  return rows.map((r) => ({
+    occurredAt: r.occurredAt,
+    actorName: r.actorName,
+    actorRole: r.actorRole,
+    action: r.action,
+    summary: r.summary as Record<string, unknown>,
+  }));
+}
+
+function reviewedPatient(patient: PatientRow, access: { state: AccessState; enhancedReview: boolean }): ReviewedPatient {
+  return {
+    name: `${patient.givenName} ${patient.familyName}`,
+    nhsNumber: patient.nhsNumber,
+    dateOfBirth: patient.dateOfBirth,
+    address: [patient.addressLine1, patient.addressLine2, patient.addressLine3, patient.addressLine4, patient.postcode].filter(
+      (line): line is string => Boolean(line),
+    ),
+    email: patient.email,
+    onlineAccount: patient.onlineAccount,
+    state: access.state,
+    enhancedReview: access.enhancedReview,
+  };
+}
+
+function storedSubmission(answers: Record<string, unknown>): Partial<StoredSubmission> {
+  return answers as Partial<StoredSubmission>;
+}
+
+/** The request page. Viewing it shows a patient's details, so it is audited like a patient look-up. */
+export async function getRequestReview(context: StaffContext, requestId: string, now = new Date()): Promise<RequestReview | null> {
+  const practiceId = context.practice.id;
+  return withPractice(practiceId, async (tx) => {
+    const parts = await loadParts(tx, practiceId, requestId);
+    if (!parts) return null;
+    const { request, patient, access, decision } = parts;
+    const submissionRows = await listSubmissionsOfRequest(tx, practiceId, requestId);
+    await appendAuditEvent(tx, {
+      practiceId,
+      actorId: context.user.id,
+      actorRole: context.role,
+      action: "request.viewed",
+      subjectType: "request",
+      subjectId: request.id,
+      summary: { reference: request.reference, patientId: request.patientId },
+    });
+    const history = toEvents(await listRequestEvents(tx, practiceId, requestId));
+
+    const submissions = submissionRows.map((row) => {
+      const stored = storedSubmission(row.answers);
+      return {
+        receivedAt: row.receivedAt,
+        shownReference: stored.shownReference ?? null,
+        answers: Object.entries(stored.answers ?? {}).map(([key, value]): [string, string] => [key, String(value)]),
+        identityReasons: stored.identity?.reasons ?? [],
+      };
+    });
+
+    const role = context.role;
+    const ctx = transitionContext(request, access);
+    const moves = MOVES.filter((to) => request.state !== to && nextStates(request.state).includes(to)).map((to) => ({
+      to,
+      check: checkTransition(request.state, to, role, ctx),
+    }));
+    let decide: RequestReview["decide"] = null;
+    if (nextStates(request.state).includes("decided")) {
+      const checks = OUTCOMES_BY_KIND[request.kind].map((outcome) => ({
+        outcome,
+        check: checkTransition(request.state, "decided", role, transitionContext(request, access, outcome)),
+      }));
+      const outcomes = checks.filter((c) => c.check.ok).map((c) => c.outcome);
+      const firstRefusal = checks.find((c) => !c.check.ok)?.check;
+      decide = {
+        outcomes,
+        refusal: outcomes.length === 0 && firstRefusal && !firstRefusal.ok ? firstRefusal.reason : null,
+      };
+    }
+    const decidedCtx = decision ? transitionContext(request, access, decision.outcome) : null;
+    const markActioned =
+      decidedCtx && request.state === "decided" && needsClinicalSystemAction(decidedCtx.outcome!)
+        ? checkTransition(request.state, "actioned", role, decidedCtx)
+        : null;
+    const close =
+      decidedCtx && (request.state === "actioned" || (request.state === "decided" && !needsClinicalSystemAction(decidedCtx.outcome!)))
+        ? checkTransition(request.state, "closed", role, decidedCtx)
+        : null;
+
+    const counsellingEvent = history.find((e) => e.action === "request.moved" && e.summary.to === "counselling");
+    const counselling =
+      counsellingEvent && typeof counsellingEvent.summary.counselledOn === "string"
+        ? { on: counsellingEvent.summary.counselledOn, method: String(counsellingEvent.summary.counsellingMethod ?? "") }
+        : null;
+
+    return {
+      request: {
+        id: request.id,
+        reference: request.reference,
+        kind: request.kind,
+        state: request.state,
+        channel: request.channel,
+        version: request.version,
+        receivedAt: request.receivedAt,
+      },
+      submissions,
+      patient: patient && access ? reviewedPatient(patient, access) : null,
+      identityReasons: patient ? [] : [...new Set(submissions.flatMap((s) => s.identityReasons))],
+      decision,
+      clinicalStep:
+        decision && patient
+          ? clinicalSystemStep({
+              system: context.practice.clinicalSystem,
+              goLiveDate: context.practice.goLiveDate,
+              today: ukLocalDay(now),
+              onlineAccount: patient.onlineAccount,
+              outcome: decision.outcome,
+              codeToEnter: decision.codeToEnter,
+              accessLevel: decision.accessLevel,
+            })
+          : null,
+      moves,
+      decide,
+      markActioned,
+      close,
+      counselling,
+      history,
+    };
+  });
+}
+
+function refuseCode(decision: DecisionInput): TransitionCheck {
+  return {
+    ok: false,
+    reason:
+      decision.codeToEnter === null
+        ? "This outcome needs a code to enter in the clinical system: choose it."
+        : `Code ${decision.codeToEnter} does not go with this outcome: choose the code the decision asks for.`,
+  };
+}
+
+function targetOf(step: ReviewStep): RequestState {
+  switch (step.kind) {
+    case "move":
+      return step.to;
+    case "decide":
+      return "decided";
+    case "mark-actioned":
+      return "actioned";
+    case "close":
+      return "closed";
+    default: {
+      const unhandled: never = step;
+      throw new Error(`Unhandled review step: ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+/**
+ * Takes one step on a request that the form showed at `version`. Everything happens in one
+ * transaction: the version-checked update first, so that a second person's step writes nothing.
+ */
+export async function takeReviewStep(
+  context: StaffContext,
+  input: { requestId: string; version: number; step: ReviewStep },
+  now = new Date(),
+): Promise<ReviewResult> {
+  const practiceId = context.practice.id;
+  const { step } = input;
+  return withPractice(practiceId, async (tx): Promise<ReviewResult> => {
+    const parts = await loadParts(tx, practiceId, input.requestId);
+    if (!parts) return { ok: false, kind: "not-found" };
+    const { request, patient, access, decision } = parts;
+    const conflict = async (): Promise<ReviewResult> => ({
+      ok: false,
+      kind: "conflict",
+      theirChanges: toEvents(await listRequestEvents(tx, practiceId, request.id)).filter(
+        (e) => typeof e.summary.toVersion === "number" && e.summary.toVersion > input.version,
+      ),
+    });
+    if (request.version !== input.version) return conflict();
+
+    const to = targetOf(step);
+    const outcome = step.kind === "decide" ? step.decision.outcome : decision?.outcome;
+    const transition = checkTransition(request.state, to, context.role, transitionContext(request, access, outcome));
+    const check =
+      transition.ok && step.kind === "decide" && !isCodeAllowedFor(step.decision.outcome, step.decision.codeToEnter)
+        ? refuseCode(step.decision)
+        : transition;
+    if (!check.ok) {
+      await appendAuditEvent(tx, {
+        practiceId,
+        actorId: context.user.id,
+        actorRole: context.role,
+        action: "request.step-refused",
+        subjectType: "request",
+        subjectId: request.id,
+        summary: { reference: request.reference, from: request.state, to, outcome: outcome ?? null, reason: check.reason },
+      });
+      return { ok: false, kind: "refused", reason: check.reason };
+    }
+
+    const toVersion = await transitionRequest(tx, practiceId, { id: request.id, version: input.version, to, at: now });
+    if (toVersion === null) return conflict();
+    const audit = (action: string, summary: Record<string, unknown>) =>
+      appendAuditEvent(tx, {
+        practiceId,
+        actorId: context.user.id,
+        actorRole: context.role,
+        action,
+        subjectType: "request",
+        subjectId: request.id,
+        summary: { reference: request.reference, from: request.state, to, toVersion, ...summary },
+      });
+
+    switch (step.kind) {
+      case "move":
+        await audit("request.moved", step.counselling ? { counselledOn: step.counselling.on, counsellingMethod: step.counselling.method } : {});
+        break;
+      case "decide": {
+        const d = step.decision;
+        const decisionId = await insertDecision(tx, {
+          practiceId,
+          requestId: request.id,
+          patientId: request.patientId,
+          outcome: d.outcome,
+          codeToEnter: d.codeToEnter,
+          accessLevel: d.accessLevel,
+          identityMethod: d.identityMethod,
+          counselledOn: d.counselledOn,
+          counsellingMethod: d.counsellingMethod,
+          notes: d.notes,
+          decidedBy: context.user.id,
+          decidedAt: now,
+          needsClinicalSystemStep: needsClinicalSystemAction(d.outcome),
+        });
+        // The version check makes this unreachable in practice; if it happens, undo the move.
+        if (decisionId === null) throw new Error(`Request ${request.id} already has a decision.`);
+        const messageId = await queueOutcomeMessage(tx, practiceId, request, patient, access, d.outcome, now);
+        await audit("request.decided", {
+          decisionId,
+          outcome: d.outcome,
+          codeToEnter: d.codeToEnter,
+          accessLevel: d.accessLevel,
+          identityMethod: d.identityMethod,
+          outcomeMessageId: messageId,
+        });
+        break;
+      }
+      case "mark-actioned":
+        await markDecisionActioned(tx, practiceId, request.id, { staffId: context.user.id, at: now });
+        await audit("request.actioned", {});
+        break;
+      case "close":
+        await markDecisionPatientTold(tx, practiceId, request.id, now);
+        await audit("request.closed", {});
+        break;
+      default: {
+        const unhandled: never = step;
+        throw new Error(`Unhandled review step: ${JSON.stringify(unhandled)}`);
+      }
+    }
+    return { ok: true };
+  });
+}
+
+/**
+ * The outcome email, only ever to the email on the patient's record (DESIGN §2 "Safeguarding"),
+ * and for a patient with an active 104 only when that contact is private to them. A request
+ * rejected as unverified gets none: nobody has shown the record's owner sent it.
+ */
+async function queueOutcomeMessage(
+  tx: Executor,
+  practiceId: string,
+  request: RequestRow,
+  patient: PatientRow | null,
+  access: { enhancedReview: boolean } | null,
+  outcome: DecisionOutcome,
+  now: Date,
+): Promise<string | null> {
+  if (outcome === "rejected-unverified" || !patient?.email) return null;
+  if (access?.enhancedReview && !patient.contactIsPrivate) return null;
+  return insertOutcomeMessage(tx, {
+    practiceId,
+    patientId: patient.id,
+    requestId: request.id,
+    templateKey: OUTCOME_TEMPLATES[outcome],
+    toAddress: patient.email,
+    date: formatLongUkDate(now),
+  });
+}
