@@ -45,6 +45,11 @@ export const queueContent = {
   identityToCheck: "Not yet confirmed",
   waiting: (days: number) => (days === 1 ? "1 day" : `${days} days`),
   overdue: "Past target",
+  overdueActions: (count: number, days: number) =>
+    count === 1
+      ? `1 decision has not been marked done in the clinical system more than ${days} days after it was made.`
+      : `${count} decisions have not been marked done in the clinical system more than ${days} days after they were made.`,
+  actionOverdue: (days: number) => `Not done in the clinical system after ${days === 1 ? "1 day" : `${days} days`}`,
 };
 
 // What staff read on one request's page (/staff/requests/$id).

@@ -55,6 +55,11 @@ export default function RequestQueuePage() {
         />
         <Button variant="secondary">{queueContent.filterButton}</Button>
       </Form>
+      {queue.overdueActions > 0 ? (
+        <p>
+          <strong>{queueContent.overdueActions(queue.overdueActions, queue.actionDays)}</strong>
+        </p>
+      ) : null}
       {queue.items.length === 0 ? (
         <p>{queueContent.empty}</p>
       ) : (
@@ -67,7 +72,14 @@ export default function RequestQueuePage() {
             </a>,
             `${requestKindNames[item.kind]} (${requestChannelNames[item.channel] ?? item.channel})`,
             item.patient ? `${item.patient.name}, ${formatNhsNumber(item.patient.nhsNumber)}` : queueContent.identityToCheck,
-            requestStateNames[item.state],
+            item.actionOverdueDays === null ? (
+              requestStateNames[item.state]
+            ) : (
+              <>
+                {requestStateNames[item.state]}{" "}
+                <strong className="nhsuk-tag nhsuk-tag--red">{queueContent.actionOverdue(item.actionOverdueDays)}</strong>
+              </>
+            ),
             ukDateTime.format(new Date(item.receivedAt)),
             item.overdue ? (
               <strong className="nhsuk-tag nhsuk-tag--red">{`${queueContent.waiting(item.waitingDays)}: ${queueContent.overdue}`}</strong>

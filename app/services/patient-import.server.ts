@@ -32,6 +32,7 @@ import {
   updateChangedPatients,
 } from "../models/patient-import.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
+import { confirmDecisionsShownByImport } from "../models/reconciliation.server";
 
 /** A full-list import may not mark more than this share of the list as gone, unless told to. */
 export const MAX_SHRINK = 0.2;
@@ -69,6 +70,8 @@ export interface ImportOutcome {
   warnings: ImportIssue[];
   /** Entries of the codes file with other SNOMED codes, or for patients not in the list. */
   ignoredCodes: number;
+  /** Portal decisions whose asked-for code this file shows, now marked confirmed by it. */
+  confirmedDecisions: number;
 }
 
 export type ImportResult =
@@ -146,6 +149,18 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       const inserted = await insertNewPatients(tx, practice.id, importId);
       await updateChangedPatients(tx, practice.id, importId);
       await replaceChangedCodes(tx, practice.id, importId);
+      const confirmedDecisions = await confirmDecisionsShownByImport(tx, practice.id, importId);
+      if (confirmedDecisions > 0) {
+        await appendAuditEventSql(tx, {
+          practiceId: practice.id,
+          actorId: input.actor.id,
+          actorRole: input.actor.role,
+          action: "decisions.confirmed-by-import",
+          subjectType: "import",
+          subjectId: importId,
+          summary: { importId, confirmed: confirmedDecisions },
+        });
+      }
       const updated = await countUpdatedPatients(tx);
       const deregistered = await deregisterMissing(tx, practice.id, importId);
 
@@ -160,6 +175,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
         rejected,
         warnings: staged.warnings,
         ignoredCodes,
+        confirmedDecisions,
       };
       await completeImportRecord(tx, importId, outcome);
       await appendAuditEventSql(tx, {
@@ -178,6 +194,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
           deregistered,
           rejected: rejected.length,
           warnings: staged.warnings.length,
+          confirmedDecisions,
           allowedShrink: Boolean(input.allowShrink),
         },
       });
