@@ -11,6 +11,7 @@ import { auditCommand, auditUsage } from "./commands/audit";
 import { importCommand, importUsage } from "./commands/import";
 import { staffCommand, staffUsage } from "./commands/staff";
 import { campaignCommand, campaignUsage } from "./commands/campaign";
+import { exportCommand, exportUsage } from "./commands/export";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   practice: practiceCommand,
@@ -20,9 +21,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   audit: auditCommand,
   import: importCommand,
   campaign: campaignCommand,
+  export: exportCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, exportUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

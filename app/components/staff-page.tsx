@@ -49,6 +49,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
       label: staffContent.nav.developmentMail,
       show: viewer.developmentMail && can(viewer.role, "view-development-mail"),
     },
+    { href: "/staff/exports", label: staffContent.nav.exports, show: can(viewer.role, "export-remediation") },
     { href: "/staff/audit", label: staffContent.nav.audit, show: can(viewer.role, "view-audit") },
     { href: "/staff/account", label: staffContent.nav.account, show: true },
   ].filter((l) => l.show);

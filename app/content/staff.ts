@@ -87,6 +87,7 @@ export const staffContent = {
     campaigns: "Campaigns",
     developmentMail: "Mail sent (development)",
     audit: "Audit trail",
+    exports: "At-risk review and exports",
     account: "Your account",
     switchPractice: "Switch practice",
     signOut: "Sign out",

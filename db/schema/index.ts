@@ -6,3 +6,4 @@ export * from "./patients";
 export * from "./requests";
 export * from "./messaging";
 export * from "./audit";
+export * from "./at-risk";
