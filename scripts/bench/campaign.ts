@@ -55,48 +55,25 @@ export async function runCampaignBenchmark(): Promise<Figure[]> {
   const rendered = Array.from({ length: CAMPAIGN_PATIENTS }, (_, i) => personalise(prepared, props(i)));
   const renderRate = CAMPAIGN_PATIENTS / ((performance.now() - started) / 1000);
 
-  // 3. Delivery: the worker sending the campaign, against bare nodemailer sending the same messages.
+  // 3. Delivery: the worker sending the campaign, against bare nodemailer
+  // sending the same messages to the same sink. The sink shares this process,
+  // so each rate swings with whatever else the two cores are doing: each is
+  // measured in two rounds, alternately, and the better round of each counts.
   const sink = await startSink();
   try {
-    logLine("Sending the campaign through the outbox worker…");
-    const transport = createMailTransport(sink.url, { rateLimit: 0 });
-    const worker = createOutboxWorker({
-      transport,
-      from: "bench@portal.example.nhs.uk",
-      publicUrl: PUBLIC_URL,
-      sendingHours: DEFAULT_SENDING_HOURS,
-      retry: { baseMs: 1000, maxMs: 10_000, maxAttempts: 5 },
-      staleAfterMs: 60_000,
-      idleMs: 20,
-    });
-    const sent = await sendCampaign({ practiceId: practice.id, campaignId: campaign.id, actor: { id: null, role: "cli" }, when: "now", ignoreSendingHours: true });
-    if (!sent.ok) throw new Error(sent.error);
-    started = performance.now();
-    void worker.run();
-    for (;;) {
-      const progress = await getCampaignProgress(practice.id, campaign.id);
-      if (progress && progress.done === progress.total) {
-        if (progress.counts.sent !== campaign.recipients) throw new Error(`The worker sent ${progress.counts.sent} of ${campaign.recipients}.`);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await createCampaign({ practiceId: practice.id, templateKey: "opt-out-announcement", actor: { id: null, role: "cli" } });
+    const workerRates: number[] = [];
+    const bareRates: number[] = [];
+    for (const round of [campaign, second]) {
+      logLine(`Round ${workerRates.length + 1}: the outbox worker, then bare nodemailer…`);
+      sink.reset();
+      workerRates.push(await sendWithWorker(practice.id, round.id, round.recipients, sink.url));
+      sink.reset();
+      bareRates.push(await sendBare(rendered.slice(0, round.recipients), sink.port));
+      if (sink.received() !== round.recipients) throw new Error(`The sink received ${sink.received()} of ${round.recipients}.`);
     }
-    const workerRate = campaign.recipients / ((performance.now() - started) / 1000);
-    await worker.stop();
-    transport.close();
-
-    logLine("Sending the same messages with bare nodemailer…");
-    sink.reset();
-    const bare = nodemailer.createTransport({ pool: true, host: "127.0.0.1", port: sink.port, secure: false, ignoreTLS: true, maxConnections: 5, maxMessages: Infinity });
-    started = performance.now();
-    await Promise.all(
-      rendered.slice(0, campaign.recipients).map((m, i) =>
-        bare.sendMail({ from: "bench@portal.example.nhs.uk", to: `patient${i}@example.org`, subject: m.subject, html: m.html, text: m.text }),
-      ),
-    );
-    const bareRate = campaign.recipients / ((performance.now() - started) / 1000);
-    bare.close();
-    if (sink.received() !== campaign.recipients) throw new Error(`The sink received ${sink.received()} of ${campaign.recipients}.`);
+    const workerRate = Math.max(...workerRates);
+    const bareRate = Math.max(...bareRates);
 
     return [
       { figure: "campaign: message rows queued", value: rows.toLocaleString("en-GB"), comparedWith: `${campaign.recipients} email, ${campaign.letters} letters`, ratio: "" },
@@ -113,11 +90,16 @@ export async function runCampaignBenchmark(): Promise<Figure[]> {
         comparedWith: `target ≥ ${TARGETS.renderRatio}× faster`,
         ratio: verdict(renderRate / naiveRate, renderRate / naiveRate >= TARGETS.renderRatio),
       },
-      { figure: "delivery: outbox worker, messages/s", value: Math.round(workerRate).toLocaleString("en-GB"), comparedWith: "", ratio: "" },
+      {
+        figure: "delivery: outbox worker, messages/s",
+        value: Math.round(workerRate).toLocaleString("en-GB"),
+        comparedWith: `better of ${workerRates.map((r) => Math.round(r)).join(" and ")}`,
+        ratio: "",
+      },
       {
         figure: "delivery: bare nodemailer, messages/s",
         value: Math.round(bareRate).toLocaleString("en-GB"),
-        comparedWith: `target: worker ≥ ${TARGETS.deliveryShare * 100}% of this`,
+        comparedWith: `better of ${bareRates.map((r) => Math.round(r)).join(" and ")}; target: worker ≥ ${TARGETS.deliveryShare * 100}% of this`,
         ratio: verdict(workerRate / bareRate, workerRate / bareRate >= TARGETS.deliveryShare),
       },
     ];
@@ -125,6 +107,46 @@ export async function runCampaignBenchmark(): Promise<Figure[]> {
     await sink.close();
     // The synthetic patients stay with their practice: messages and the audit trail refer to them.
   }
+}
+
+async function sendWithWorker(practiceId: string, campaignId: string, recipients: number, sinkUrl: string): Promise<number> {
+  const transport = createMailTransport(sinkUrl, { rateLimit: 0 });
+  const worker = createOutboxWorker({
+    transport,
+    from: "bench@portal.example.nhs.uk",
+    publicUrl: PUBLIC_URL,
+    sendingHours: DEFAULT_SENDING_HOURS,
+    retry: { baseMs: 1000, maxMs: 10_000, maxAttempts: 5 },
+    staleAfterMs: 60_000,
+    idleMs: 20,
+  });
+  const sent = await sendCampaign({ practiceId, campaignId, actor: { id: null, role: "cli" }, when: "now", ignoreSendingHours: true });
+  if (!sent.ok) throw new Error(sent.error);
+  const started = performance.now();
+  void worker.run();
+  for (;;) {
+    const progress = await getCampaignProgress(practiceId, campaignId);
+    if (progress && progress.done === progress.total) {
+      if (progress.counts.sent !== recipients) throw new Error(`The worker sent ${progress.counts.sent} of ${recipients}.`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const rate = recipients / ((performance.now() - started) / 1000);
+  await worker.stop();
+  transport.close();
+  return rate;
+}
+
+async function sendBare(messages: { subject: string; html: string; text: string }[], port: number): Promise<number> {
+  const bare = nodemailer.createTransport({ pool: true, host: "127.0.0.1", port, secure: false, ignoreTLS: true, maxConnections: 5, maxMessages: Infinity });
+  const started = performance.now();
+  await Promise.all(
+    messages.map((m, i) => bare.sendMail({ from: "bench@portal.example.nhs.uk", to: `patient${i}@example.org`, subject: m.subject, html: m.html, text: m.text })),
+  );
+  const rate = messages.length / ((performance.now() - started) / 1000);
+  bare.close();
+  return rate;
 }
 
 function verdict(ratio: number, pass: boolean): string {
