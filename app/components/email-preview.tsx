@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { campaignsContent } from "../content/campaigns";
 import { SummaryList } from "./forms";
 
 // An email as its recipient would get it: who it is to, the subject, the html
@@ -41,5 +42,39 @@ export function EmailPreview({
       <h4>{textHeading}</h4>
       <PlainTextEmail text={text} />
     </section>
+  );
+}
+
+/** A campaign's message as its first few recipients get it; `htmlSrc` gives the nth preview's html (from 1). */
+export function CampaignPreviews({
+  previews,
+  intro,
+  htmlSrc,
+}: {
+  previews: { patientName: string; toAddress: string; subject: string; text: string }[];
+  intro: (shown: number) => string;
+  htmlSrc: (n: number) => string;
+}) {
+  const previewContent = campaignsContent.preview;
+  if (previews.length === 0) return <p>{campaignsContent.plan.noPreviews}</p>;
+  return (
+    <>
+      <p>{intro(previews.length)}</p>
+      {previews.map((p, index) => (
+        <EmailPreview
+          key={index}
+          heading={previewContent.heading(index + 1, p.patientName)}
+          details={[
+            { key: previewContent.to, value: `${p.patientName} <${p.toAddress}>` },
+            { key: previewContent.subject, value: p.subject },
+          ]}
+          htmlHeading={previewContent.htmlHeading}
+          htmlSrc={htmlSrc(index + 1)}
+          htmlTitle={previewContent.htmlTitle(p.patientName)}
+          textHeading={previewContent.textHeading}
+          text={p.text}
+        />
+      ))}
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/r
 import { useEffect } from "react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
-import { EmailPreview } from "../components/email-preview";
+import { CampaignPreviews } from "../components/email-preview";
 import { Checkbox, DateInput, RadiosWithConditionals } from "../components/form-fields";
 import { Button, ErrorSummary, errorList, firstError, InsetText, SummaryList, Table, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
@@ -27,7 +27,6 @@ import {
 
 const content = campaignsContent.campaign;
 const sendContent = content.send;
-const previewContent = campaignsContent.preview;
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
 
@@ -390,28 +389,7 @@ function Draft({ data, errors }: { data: Data; errors: ActionErrors }) {
   return (
     <>
       <h2>{content.previewsHeading}</h2>
-      {previews && previews.length > 0 ? (
-        <>
-          <p>{content.previewsIntro(previews.length)}</p>
-          {previews.map((p, index) => (
-            <EmailPreview
-              key={index}
-              heading={previewContent.heading(index + 1, p.patientName)}
-              details={[
-                { key: previewContent.to, value: `${p.patientName} <${p.toAddress}>` },
-                { key: previewContent.subject, value: p.subject },
-              ]}
-              htmlHeading={previewContent.htmlHeading}
-              htmlSrc={`/staff/campaigns/${campaign.id}/preview/${index + 1}/email.html`}
-              htmlTitle={previewContent.htmlTitle(p.patientName)}
-              textHeading={previewContent.textHeading}
-              text={p.text}
-            />
-          ))}
-        </>
-      ) : (
-        <p>{campaignsContent.plan.noPreviews}</p>
-      )}
+      <CampaignPreviews previews={previews ?? []} intro={content.previewsIntro} htmlSrc={(n) => `/staff/campaigns/${campaign.id}/preview/${n}/email.html`} />
 
       <h2>{sendContent.heading}</h2>
       <p>{sendContent.sendingHours(sendingHours)}</p>

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
-import { EmailPreview } from "../components/email-preview";
+import { CampaignPreviews } from "../components/email-preview";
 import { Button, SummaryList, Table } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { campaignsContent } from "../content/campaigns";
@@ -12,7 +12,6 @@ import { CAMPAIGN_TEMPLATE_KEYS, templateName } from "../domain/message-template
 import { createCampaign, planCampaign } from "../services/campaigns.server";
 
 const content = campaignsContent.plan;
-const previewContent = campaignsContent.preview;
 
 export const handle = { title: content.title };
 
@@ -83,28 +82,11 @@ export default function CampaignPlanPage() {
       />
 
       <h2>{content.previewsHeading}</h2>
-      {previews.length === 0 ? (
-        <p>{content.noPreviews}</p>
-      ) : (
-        <>
-          <p>{content.previewsIntro(previews.length)}</p>
-          {previews.map((p, index) => (
-            <EmailPreview
-              key={index}
-              heading={previewContent.heading(index + 1, p.patientName)}
-              details={[
-                { key: previewContent.to, value: `${p.patientName} <${p.toAddress}>` },
-                { key: previewContent.subject, value: p.subject },
-              ]}
-              htmlHeading={previewContent.htmlHeading}
-              htmlSrc={`/staff/campaigns/new/preview/${index + 1}/email.html?template=${encodeURIComponent(templateKey)}`}
-              htmlTitle={previewContent.htmlTitle(p.patientName)}
-              textHeading={previewContent.textHeading}
-              text={p.text}
-            />
-          ))}
-        </>
-      )}
+      <CampaignPreviews
+        previews={previews}
+        intro={content.previewsIntro}
+        htmlSrc={(n) => `/staff/campaigns/new/preview/${n}/email.html?template=${encodeURIComponent(templateKey)}`}
+      />
 
       {recipients + letters > 0 ? (
         <Form method="post" action={`/staff/campaigns/new?template=${encodeURIComponent(templateKey)}`}>
