@@ -213,6 +213,40 @@ export function TextInput({
   );
 }
 
+export function Textarea({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  rows = 5,
+}: {
+  id: string;
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  defaultValue?: string;
+  rows?: number;
+}) {
+  return (
+    <div className={classes("nhsuk-form-group", error && "nhsuk-form-group--error")}>
+      <Label htmlFor={id}>{label}</Label>
+      {hint ? <Hint id={`${id}-hint`}>{hint}</Hint> : null}
+      {error ? <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage> : null}
+      <textarea
+        className={classes("nhsuk-textarea", error && "nhsuk-textarea--error")}
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={defaultValue}
+        aria-describedby={describedBy(id, hint, error)}
+      />
+    </div>
+  );
+}
+
 export function Select({
   id,
   name,

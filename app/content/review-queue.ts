@@ -1,7 +1,11 @@
 import type { AccessState } from "../domain/access-state";
 import type { AccessLevel } from "../domain/clinical-system-steps";
-import type { DecisionOutcome, RequestKind, RequestState } from "../domain/request-workflow";
+import type { DecisionOutcome, RequestKind, RequestState, StaffChannel, StaffIdentityCheck } from "../domain/request-workflow";
+import type { Agreement, ComparedField } from "../domain/identity-match";
+import type { StaffSearchProblem } from "../domain/staff-search";
+import type { PatientSearchProblem, PatientStanding } from "../services/patient-search.server";
 import type { IdentityMethod, Move } from "../services/request-review.server";
+import type { WaitingFilter } from "../domain/review-queue";
 
 // What staff read on the review queue.
 
@@ -34,14 +38,37 @@ export const queueContent = {
   title: "Requests",
   intro: (targetDays: number) =>
     `Open requests from patients, oldest first. Requests waiting longer than the practice's target of ${targetDays} days are marked.`,
+  enterRequest: "Enter a request taken by phone, on paper or at the desk",
+  searchLabel: "Find a request",
+  searchHint: "An NHS number, a reference such as RQ-7K3F-9QX2, or a name with perhaps a date of birth, such as Smith 14/03/1950. A search includes closed requests.",
+  searchProblems: {
+    empty: "Enter an NHS number, a reference or a name",
+    "too-long": "Enter 100 characters or fewer",
+    digits: "An NHS number has 10 digits",
+    date: "Enter the date of birth as a real date, such as 14/03/1950",
+    "no-name": "Enter a name as well as the date of birth",
+  } satisfies Record<StaffSearchProblem, string>,
   filterKind: "Kind of request",
   filterState: "State",
+  filterAssigned: "Assigned to",
+  filterWaiting: "Waiting",
   any: "Any",
+  anyOpen: "Any open state",
+  assignedToMe: "Me",
+  unassigned: "Nobody yet",
+  waitingNames: (targetDays: number): Record<WaitingFilter, string> => ({
+    "2": "More than 2 days",
+    "7": "More than 7 days",
+    target: `More than the target of ${targetDays} days`,
+    "28": "More than 28 days",
+  }),
   filterButton: "Show requests",
+  clearFilters: "Clear the search and filters",
   countsCaption: "Open requests by state",
   tableCaption: (shown: number, total: number) => (shown < total ? `The oldest ${shown} of ${total} matching requests` : `${shown} matching requests`),
-  empty: "There are no open requests that match.",
-  head: ["Reference", "Request", "Patient", "State", "Received", "Waiting"],
+  empty: "There are no requests that match.",
+  head: ["Reference", "Request", "Patient", "State", "Assigned to", "Received", "Waiting"],
+  nobody: "Nobody",
   identityToCheck: "Not yet confirmed",
   waiting: (days: number) => (days === 1 ? "1 day" : `${days} days`),
   overdue: "Past target",
@@ -98,6 +125,32 @@ export const auditActionNames: Record<string, string> = {
   "request.actioned": "marked it done in the clinical system",
   "request.closed": "recorded that the patient was told, and closed it",
   "request.step-refused": "was refused a step",
+  "request.linked": "linked the request to a patient",
+  "request.assigned": "assigned the request",
+  "patients.searched": "searched for the patient",
+};
+
+/** The questions of the online form and of a request staff entered, as staff read them. */
+export const answerLabels: Record<string, string> = {
+  kind: "Kind of request",
+  givenName: "Given name",
+  familyName: "Family name",
+  dateOfBirthDay: "Date of birth: day",
+  dateOfBirthMonth: "Date of birth: month",
+  dateOfBirthYear: "Date of birth: year",
+  postcode: "Postcode",
+  nhsNumber: "NHS number",
+  email: "Email",
+  mobile: "Mobile",
+  optOutScope: "What to keep online",
+  declarationUpsetting: "Understands they may see upsetting information",
+  declarationLoginSafe: "Keeps their login safe",
+  declarationTellPractice: "Will tell the practice if they feel pressured",
+  contactWay: "Safe way to contact them",
+  contactTime: "Safe time to contact them",
+  withdrawConfirm: "Now wants to see their record online",
+  identityCheck: "How staff checked who they are",
+  notes: "What the patient said",
 };
 
 export const requestPageContent = {
@@ -165,6 +218,8 @@ export const requestPageContent = {
   portal: "The portal",
   errors: {
     chooseAction: "Choose what to do with this request.",
+    choosePatient: "Choose the patient to link",
+    chooseAssignee: "Choose who to assign the request to",
     chooseOutcome: "Choose an outcome",
     chooseCode: "Choose the code to enter, or no code",
     chooseAccessLevel: "Choose an access level",
@@ -174,7 +229,92 @@ export const requestPageContent = {
     counsellingDateInvalid: "The date of the counselling conversation must be a real date",
     counsellingMethodMissing: "Enter how the counselling conversation took place",
   },
+  enteredNew: (reference: string) => `Request entered. Give the patient its reference: ${reference}.`,
+  enteredJoined: (reference: string) =>
+    `The patient already had an open request of this kind, so this has been added to it. Give the patient its reference: ${reference}.`,
+  assignedLabel: "Assigned to",
+  nobody: "Nobody yet",
+  assignLabel: "Assign to",
+  assignButton: "Assign",
+  assignToMe: "Assign to me",
+  takenBy: (channel: string, taker: string, enterer: string) =>
+    taker === enterer ? `${channel}, taken and entered by ${taker}` : `${channel}, taken by ${taker}, entered by ${enterer}`,
+  takenByLabel: "How it came in",
+  otherOpenRequests: "This patient has another open request of the same kind:",
+  linkHeading: "Find the patient who sent this",
+  claimCaption: "What the sender gave",
+  claimRows: { name: "Name", dateOfBirth: "Date of birth", postcode: "Postcode", nhsNumber: "NHS number", notGiven: "Not given" },
+  closeCandidates: "Patients on the list who share some of these details:",
+  noCloseCandidates: "No patient on the list shares enough of these details. Search for the patient below.",
+  searchLabel: "Search the practice's list",
+  searchHint: "An NHS number, or a name with perhaps a date of birth, such as Smith 14/03/1950",
+  searchButton: "Search",
+  searchResults: (n: number, more: boolean, search: string) =>
+    more ? `The first ${n} patients matching "${search}": add to the search to narrow it` : n === 1 ? `1 patient matches "${search}"` : `${n} patients match "${search}"`,
+  searchNone: (search: string) => `No patient on the list matches "${search}".`,
+  searchProblems: {
+    empty: "Enter an NHS number or a name",
+    "too-long": "Enter 100 characters or fewer",
+    digits: "An NHS number has 10 digits",
+    date: "Enter the date of birth as a real date, such as 14/03/1950",
+    "no-name": "Enter a name as well as the date of birth",
+    reference: "Search for the patient by NHS number or name, not a request reference",
+  } satisfies Record<PatientSearchProblem, string>,
+  candidateHead: ["Patient", "NHS number", "Date of birth", "Postcode", "Compared with what was sent", ""],
+  agreement: { agrees: "matches", differs: "differs", "not-given": "not given" } satisfies Record<Agreement, string>,
+  comparedNames: { nhsNumber: "NHS number", dateOfBirth: "date of birth", familyName: "family name", postcode: "postcode" } satisfies Record<ComparedField, string>,
+  standing: { registered: "", deregistered: "No longer registered", deceased: "Deceased" } satisfies Record<PatientStanding, string>,
+  linkButton: "This is the patient: link",
+  linkButtonFor: (name: string) => ` ${name}`,
+  linkWarning: "Link only when you are sure who sent the request: check any details that differ with the patient first. Linking moves the request to triage and emails the patient that it was received.",
   conflict: "Someone else has just changed this request. Nothing you entered has been saved: check what they did, then try again if it is still needed.",
   theirChange: (who: string, what: string, when: string) => `${who} ${what} at ${when}.`,
   yourEntry: "What you entered (not saved)",
+};
+
+// What staff read when entering a request taken by phone, on paper or at the desk (/staff/requests/new).
+
+export const newRequestContent = {
+  title: "Enter a request for a patient",
+  intro: "For a request a patient made by phone, on paper or at the desk. First find the patient on the practice's list.",
+  findLabel: "Find the patient",
+  findHint: "An NHS number, or a name with perhaps a date of birth, such as Smith 14/03/1950",
+  findButton: "Search",
+  resultsHead: ["Patient", "NHS number", "Date of birth", "Address", ""],
+  choose: "Choose",
+  chooseFor: (name: string) => ` ${name}`,
+  notFound: "That patient is not on this practice's list. Search again.",
+  patientHeading: "Patient",
+  patientRows: { name: "Name", nhsNumber: "NHS number", dateOfBirth: "Date of birth", address: "Address" },
+  changePatient: "Choose a different patient",
+  kindLegend: "What did the patient ask for?",
+  channelLegend: "How did the request come in?",
+  takenByLabel: "Who took it?",
+  receivedOnLegend: "When did it come in?",
+  receivedOnHint: "For a paper form, the day it arrived. For example, 27 3 2026",
+  identityLegend: "How did you check who the patient is?",
+  notesLabel: "What the patient said (optional)",
+  notesHint: "Anything the practice should know when it reviews the request. Do not write down why the patient might be at risk.",
+  submit: "Enter the request",
+  kindNames: {
+    "opt-out": "Opt out: no online access to their GP record",
+    "opt-in": "Access: to see their GP record online",
+    "withdraw-opt-out": "Withdraw an earlier opt-out",
+  } satisfies Record<RequestKind, string>,
+  channelNames: { phone: "By phone", paper: "On paper", "in-person": "At the desk" } satisfies Record<StaffChannel, string>,
+  identityCheckNames: {
+    "record-match": "They gave details that match the record (such as date of birth and address)",
+    "photo-id": "I saw photo ID",
+    "known-to-staff": "I know the patient",
+    vouched: "Someone the practice knows vouched for them",
+  } satisfies Record<StaffIdentityCheck, string>,
+  errors: {
+    patient: "Choose the patient",
+    kind: "Choose what the patient asked for",
+    channel: "Choose how the request came in",
+    takenBy: "Choose who took the request",
+    receivedOnInvalid: "The date it came in must be a real date",
+    identity: "Choose how you checked who the patient is",
+    notesTooLong: "What the patient said must be 2,000 characters or fewer",
+  },
 };

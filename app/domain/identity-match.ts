@@ -41,13 +41,24 @@ export function normaliseName(name: string): string {
     .replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-function agreement(claimed: ClaimedIdentity, patient: ListedPatient) {
+export type Agreement = "agrees" | "differs" | "not-given";
+export const COMPARED_FIELDS = ["nhsNumber", "dateOfBirth", "familyName", "postcode"] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+/** Field by field, whether a claim agrees with a patient on the list: what staff check before linking. */
+export function compareIdentity(claimed: ClaimedIdentity, patient: ListedPatient): Record<ComparedField, Agreement> {
+  const agreesIf = (same: boolean): Agreement => (same ? "agrees" : "differs");
   return {
-    nhsNumber: claimed.nhsNumber !== null && claimed.nhsNumber === patient.nhsNumber,
-    dateOfBirth: claimed.dateOfBirth === patient.dateOfBirth,
-    familyName: normaliseName(claimed.familyName) === normaliseName(patient.familyName),
-    postcode: patient.postcode !== null && normalisePostcode(claimed.postcode) === normalisePostcode(patient.postcode),
+    nhsNumber: claimed.nhsNumber === null ? "not-given" : agreesIf(claimed.nhsNumber === patient.nhsNumber),
+    dateOfBirth: agreesIf(claimed.dateOfBirth === patient.dateOfBirth),
+    familyName: agreesIf(normaliseName(claimed.familyName) === normaliseName(patient.familyName)),
+    postcode: agreesIf(patient.postcode !== null && normalisePostcode(claimed.postcode) === normalisePostcode(patient.postcode)),
   };
+}
+
+function agreement(claimed: ClaimedIdentity, patient: ListedPatient): Record<ComparedField, boolean> {
+  const compared = compareIdentity(claimed, patient);
+  return Object.fromEntries(COMPARED_FIELDS.map((field) => [field, compared[field] === "agrees"])) as Record<ComparedField, boolean>;
 }
 
 const FIELD_LABELS = { nhsNumber: "NHS number", dateOfBirth: "date of birth", familyName: "family name", postcode: "postcode" } as const;

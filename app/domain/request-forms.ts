@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { daysInMonth, formatIsoDay, compareDays } from "./calendar";
 import { parseEmail, parseUkMobile } from "./contact";
+import type { ClaimedIdentity } from "./identity-match";
 import { parseNhsNumber } from "./nhs-number";
 import { parsePostcode } from "./postcode";
 import { REQUEST_KINDS, type RequestKind } from "./request-workflow";
@@ -171,6 +172,25 @@ export const DETAILS_FIELDS = [
   "email",
   "mobile",
 ] as const;
+
+/**
+ * The identity someone claimed on the online form, read back from the answers as stored, for staff
+ * comparing it with a patient on the list. Null when the answers hold no such claim (a personal
+ * link or a request staff entered).
+ */
+export function claimFromAnswers(answers: Record<string, string>): ClaimedIdentity | null {
+  const familyName = answers.familyName?.trim();
+  const [day, month, year] = [answers.dateOfBirthDay, answers.dateOfBirthMonth, answers.dateOfBirthYear].map((p) => Number(p?.trim()));
+  if (!familyName || !day || !month || !year) return null;
+  const nhs = answers.nhsNumber ? parseNhsNumber(answers.nhsNumber) : null;
+  return {
+    givenName: answers.givenName?.trim() ?? "",
+    familyName,
+    dateOfBirth: formatIsoDay({ year, month, day }),
+    postcode: answers.postcode?.trim() ?? "",
+    nhsNumber: nhs?.ok ? nhs.value : null,
+  };
+}
 
 export function isRequestKind(value: unknown): value is RequestKind {
   return typeof value === "string" && (REQUEST_KINDS as readonly string[]).includes(value);

@@ -26,6 +26,15 @@ export const OPEN_REQUEST_STATES = [
 ] as const satisfies readonly RequestState[];
 export type OpenRequestState = (typeof OPEN_REQUEST_STATES)[number];
 
+/** How a request came in: from the patient online, or taken by staff on the patient's behalf. */
+export const REQUEST_CHANNELS = ["personal-link", "online-form", "phone", "paper", "in-person"] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+export const STAFF_CHANNELS = ["phone", "paper", "in-person"] as const satisfies readonly RequestChannel[];
+export type StaffChannel = (typeof STAFF_CHANNELS)[number];
+/** How staff checked who a patient is before entering a request for them (a subset of the decision's identity methods). */
+export const STAFF_IDENTITY_CHECKS = ["record-match", "photo-id", "known-to-staff", "vouched"] as const;
+export type StaffIdentityCheck = (typeof STAFF_IDENTITY_CHECKS)[number];
+
 export const DECISION_OUTCOMES = ["granted", "withheld", "opt-out-recorded", "rejected-unverified"] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 

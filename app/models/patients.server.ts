@@ -1,6 +1,10 @@
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { codedEntries, patients } from "../../db/schema";
+import type { StaffSearch } from "../domain/staff-search";
+import { normalisedNameSql } from "./name-search.server";
+
+export type PatientSearch = Exclude<StaffSearch, { kind: "reference" }>;
 
 export type Patient = typeof patients.$inferSelect;
 export type NewPatient = Omit<typeof patients.$inferInsert, "id" | "createdAt" | "updatedAt">;
@@ -133,4 +137,44 @@ export async function listCodedEntriesOfPatient(db: Executor, practiceId: string
     .from(codedEntries)
     .where(and(eq(codedEntries.practiceId, practiceId), eq(codedEntries.patientId, patientId)))
     .orderBy(asc(codedEntries.recordedOn));
+}
+
+/** What staff see of each patient a search finds, enough to tell two people apart. */
+const found = {
+  id: patients.id,
+  nhsNumber: patients.nhsNumber,
+  givenName: patients.givenName,
+  familyName: patients.familyName,
+  dateOfBirth: patients.dateOfBirth,
+  addressLine1: patients.addressLine1,
+  postcode: patients.postcode,
+  registration: patients.registration,
+  deceased: patients.deceased,
+};
+export type FoundPatient = Awaited<ReturnType<typeof getPatientsByIds>>[number];
+
+/** Patients by NHS number, or whose names start with every word (and born on the day, when given). */
+export async function searchPatients(db: Executor, practiceId: string, search: PatientSearch, limit: number) {
+  const conditions: SQL[] = [eq(patients.practiceId, practiceId)];
+  if (search.kind === "nhs-number") conditions.push(eq(patients.nhsNumber, search.digits));
+  else {
+    const name = normalisedNameSql(sql`${patients.givenName} || ' ' || ${patients.familyName}`);
+    for (const word of search.words) conditions.push(sql`${name} like ${`% ${word}%`}`);
+    if (search.dateOfBirth) conditions.push(eq(patients.dateOfBirth, search.dateOfBirth));
+  }
+  return db
+    .select(found)
+    .from(patients)
+    .where(and(...conditions))
+    .orderBy(asc(patients.familyName), asc(patients.givenName), asc(patients.dateOfBirth))
+    .limit(limit);
+}
+
+export async function getPatientsByIds(db: Executor, practiceId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select(found)
+    .from(patients)
+    .where(and(eq(patients.practiceId, practiceId), inArray(patients.id, [...ids])))
+    .orderBy(asc(patients.familyName), asc(patients.givenName), asc(patients.dateOfBirth));
 }

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { auditEvents, messages, patients, requests, requestSubmissions, staffUsers } from "../../db/schema";
 import type { TemplateKey } from "../domain/message-templates";
-import type { RequestState } from "../domain/request-workflow";
+import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
 
 // One request as staff review it, and the version-checked writes that move it. Call inside
 // withPractice: row-level security keeps every query to the one practice.
@@ -17,6 +17,7 @@ export async function getRequestForReview(db: Executor, practiceId: string, requ
       patientId: requests.patientId,
       identityMatch: requests.identityMatch,
       channel: requests.channel,
+      assignedTo: requests.assignedTo,
       version: requests.version,
       receivedAt: requests.receivedAt,
       updatedAt: requests.updatedAt,
@@ -51,11 +52,12 @@ export async function getPatientForReview(db: Executor, practiceId: string, pati
 export async function transitionRequest(
   db: Executor,
   practiceId: string,
-  change: { id: string; version: number; to: RequestState; at: Date },
+  change: { id: string; version: number; to: RequestState; at: Date; /** Staff linking the patient. */ patientId?: string },
 ): Promise<number | null> {
   const [row] = await db
     .update(requests)
     .set({
+      ...(change.patientId ? { patientId: change.patientId } : {}),
       state: change.to,
       version: sql`${requests.version} + 1`,
       updatedAt: change.at,
@@ -117,4 +119,32 @@ export async function insertOutcomeMessage(
     })
     .returning({ id: messages.id });
   return row!.id;
+}
+
+export async function setRequestAssignee(db: Executor, practiceId: string, requestId: string, staffId: string | null): Promise<void> {
+  await db
+    .update(requests)
+    .set({ assignedTo: staffId })
+    .where(and(eq(requests.practiceId, practiceId), eq(requests.id, requestId)));
+}
+
+/** The patient's open requests of a kind other than `exceptId`. */
+export async function listOtherOpenRequests(
+  db: Executor,
+  practiceId: string,
+  of: { patientId: string; kind: RequestKind; exceptId: string },
+): Promise<{ id: string; reference: string }[]> {
+  return db
+    .select({ id: requests.id, reference: requests.reference })
+    .from(requests)
+    .where(
+      and(
+        eq(requests.practiceId, practiceId),
+        eq(requests.patientId, of.patientId),
+        eq(requests.kind, of.kind),
+        ne(requests.id, of.exceptId),
+        inArray(requests.state, [...OPEN_REQUEST_STATES]),
+      ),
+    )
+    .orderBy(asc(requests.receivedAt));
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { messages, patients, requests, requestSubmissions } from "../../db/schema";
 import type { ListedPatient } from "../domain/identity-match";
-import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
+import { OPEN_REQUEST_STATES, type RequestChannel, type RequestKind, type RequestState } from "../domain/request-workflow";
 
 // Patient requests and their submissions. Call inside withPractice: row-level
 // security then keeps every query to the one practice.
@@ -42,9 +42,9 @@ export async function getPatientForRequest(
   db: Executor,
   practiceId: string,
   patientId: string,
-): Promise<{ id: string; dateOfBirth: string; email: string | null } | null> {
+): Promise<{ id: string; dateOfBirth: string; email: string | null; contactIsPrivate: boolean } | null> {
   const [row] = await db
-    .select({ id: patients.id, dateOfBirth: patients.dateOfBirth, email: patients.email })
+    .select({ id: patients.id, dateOfBirth: patients.dateOfBirth, email: patients.email, contactIsPrivate: patients.contactIsPrivate })
     .from(patients)
     .where(and(eq(patients.practiceId, practiceId), eq(patients.id, patientId)));
   return row ?? null;
@@ -81,7 +81,11 @@ export interface NewRequest {
   state: RequestState;
   patientId: string | null;
   identityMatch: "full" | "partial" | "none";
-  channel: "personal-link" | "online-form";
+  channel: RequestChannel;
+  /** The member of staff who took a request by phone, on paper or at the desk. */
+  enteredBy?: string;
+  /** When it came in, if not now: a paper form may have arrived days before it is entered. */
+  receivedAt?: Date;
 }
 
 /** The new request's id, or null when the reference is already taken (choose another). */
@@ -92,7 +96,7 @@ export async function insertRequest(db: Executor, request: NewRequest): Promise<
 
 export async function insertRequestSubmission(
   db: Executor,
-  submission: { practiceId: string; requestId: string; answers: Record<string, unknown> },
+  submission: { practiceId: string; requestId: string; answers: Record<string, unknown>; receivedAt?: Date },
 ): Promise<string> {
   const [row] = await db.insert(requestSubmissions).values(submission).returning({ id: requestSubmissions.id });
   return row!.id;

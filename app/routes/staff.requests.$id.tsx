@@ -11,7 +11,9 @@ import {
   errorList,
   firstError,
   InsetText,
+  NotificationBanner,
   Radios,
+  Select,
   SummaryList,
   Table,
   TextInput,
@@ -22,6 +24,7 @@ import { formatUkDateTime } from "../content/campaigns";
 import {
   accessLevelNames,
   accessStateNames,
+  answerLabels,
   auditActionNames,
   decisionOutcomeNames,
   identityMethodNames,
@@ -35,9 +38,11 @@ import { formatIsoDay, formatLongDay, parseIsoDay } from "../domain/calendar";
 import { ACCESS_LEVELS, type AccessLevel } from "../domain/clinical-system-steps";
 import { CODE_KEYS, type CodeKey } from "../domain/codes";
 import { formatNhsNumber } from "../domain/nhs-number";
-import { DECISION_OUTCOMES, type DecisionOutcome } from "../domain/request-workflow";
+import { COMPARED_FIELDS } from "../domain/identity-match";
+import { DECISION_OUTCOMES, type DecisionOutcome, type RequestKind } from "../domain/request-workflow";
 import { formError } from "../http/form.server";
 import {
+  assignRequest,
   getRequestReview,
   IDENTITY_METHODS,
   MOVES,
@@ -63,9 +68,12 @@ function requestIdFrom(params: LoaderFunctionArgs["params"]): string {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const context = await requireStaff(request, "work-queue");
-  const review = await getRequestReview(context, requestIdFrom(params));
+  const search = new URL(request.url).searchParams;
+  const review = await getRequestReview(context, requestIdFrom(params), new Date(), { find: search.get("find") ?? undefined });
   if (!review) throw notFound();
-  return { viewer: toViewer(context), review };
+  // Set by /staff/requests/new after staff entered a request on a patient's behalf.
+  const entered = z.enum(["new", "joined"]).safeParse(search.get("entered"));
+  return { viewer: toViewer(context), me: context.user.id, review, entered: entered.success ? entered.data : null };
 }
 
 const errors = content.errors;
@@ -146,11 +154,14 @@ const stepSchema = z.discriminatedUnion("intent", [
         },
       };
     }),
+  z
+    .object({ intent: z.literal("link"), version: z.coerce.number().int(), patientId: z.uuid({ error: errors.choosePatient }) })
+    .transform((form): ReviewStep => ({ kind: "link", patientId: form.patientId })),
   z.object({ intent: z.literal("mark-actioned"), version: z.coerce.number().int() }).transform((): ReviewStep => ({ kind: "mark-actioned" })),
   z.object({ intent: z.literal("close"), version: z.coerce.number().int() }).transform((): ReviewStep => ({ kind: "close" })),
 ]);
 
-const FIELD_ORDER = ["to", "counselledOn", "counsellingMethod", "outcome", "toEnter", "accessLevel", "identityMethod", "notes"];
+const FIELD_ORDER = ["assignTo", "patientId", "to", "counselledOn", "counsellingMethod", "outcome", "toEnter", "accessLevel", "identityMethod", "notes"];
 
 function describeEvent(event: RequestEvent): string {
   const who = event.actorName ?? content.portal;
@@ -163,14 +174,29 @@ function describeEvent(event: RequestEvent): string {
   return content.theirChange(who, `${what}${to}${outcome}`, formatUkDateTime(event.occurredAt));
 }
 
+const assignSchema = z.object({
+  intent: z.literal("assign"),
+  assignTo: z.union([z.literal(""), z.uuid()], { error: errors.chooseAssignee }).transform((v) => (v === "" ? null : v)),
+});
+
+const INTENTS = ["move", "link", "decide", "mark-actioned", "close", "assign"];
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const context = await requireStaff(request, "work-queue");
   const requestId = requestIdFrom(params);
   const form = await request.formData();
+  if (form.get("intent") === "assign") {
+    const assign = assignSchema.safeParse(Object.fromEntries(form));
+    if (!assign.success) return formError(z.flattenError(assign.error), form);
+    const assigned = await assignRequest(context, { requestId, assignTo: assign.data.assignTo });
+    if (assigned.ok) return redirect(`/staff/requests/${requestId}`);
+    if (assigned.kind === "not-found") throw notFound();
+    return formError({ formErrors: [assigned.reason] }, form);
+  }
   const parsed = stepSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const { formErrors, fieldErrors } = z.flattenError(parsed.error);
-    const known = typeof form.get("intent") === "string" && ["move", "decide", "mark-actioned", "close"].includes(String(form.get("intent")));
+    const known = INTENTS.includes(String(form.get("intent")));
     return formError({ formErrors: known ? formErrors : [errors.chooseAction], fieldErrors }, form);
   }
   const version = Number(form.get("version"));
@@ -190,12 +216,19 @@ type Review = LoaderData["review"];
 type ActionErrors = ReturnType<typeof useActionData<typeof action>>;
 
 export default function RequestPage() {
-  const { viewer, review } = useLoaderData<typeof loader>();
+  const { viewer, me, review, entered } = useLoaderData<typeof loader>();
   const actionErrors = useActionData<typeof action>();
   const conflict = actionErrors?.formErrors[0] === content.conflict;
   const { request } = review;
   return (
     <StaffPage viewer={viewer}>
+      {entered && !actionErrors ? (
+        <NotificationBanner success>
+          <p className="nhsuk-notification-banner__heading">
+            {entered === "joined" ? content.enteredJoined(request.reference) : content.enteredNew(request.reference)}
+          </p>
+        </NotificationBanner>
+      ) : null}
       <ErrorSummary
         errors={actionErrors ? errorList(actionErrors.fieldErrors, actionErrors.formErrors, FIELD_ORDER) : []}
         focusKey={actionErrors}
@@ -213,9 +246,12 @@ export default function RequestPage() {
           { key: content.kindLabel, value: `${requestKindNames[request.kind]} (${requestChannelNames[request.channel] ?? request.channel})` },
           { key: content.stateLabel, value: requestStateNames[request.state] },
           { key: content.receivedLabel, value: formatUkDateTime(request.receivedAt) },
+          { key: content.assignedLabel, value: review.assignedTo?.name ?? content.nobody },
         ]}
       />
+      <Assignment review={review} me={me} errors={actionErrors?.values.intent === "assign" ? actionErrors : undefined} />
       <Patient review={review} />
+      {review.linking ? <Linking review={review} linking={review.linking} /> : null}
       <DecisionSection review={review} />
       <Actions review={review} errors={conflict ? undefined : actionErrors} />
       <Submissions review={review} />
@@ -276,6 +312,17 @@ function Patient({ review }: { review: Review }) {
     <>
       <h2>{content.patientHeading}</h2>
       {patient.enhancedReview && isOptInRequest(review) ? <InsetText>{content.enhancedReviewWarning}</InsetText> : null}
+      {review.otherOpenRequests.length > 0 ? (
+        <WarningCallout heading={content.otherOpenRequests} headingLevel={3}>
+          <ul>
+            {review.otherOpenRequests.map((other) => (
+              <li key={other.id}>
+                <a href={`/staff/requests/${other.id}`}>{other.reference}</a>
+              </li>
+            ))}
+          </ul>
+        </WarningCallout>
+      ) : null}
       <SummaryList
         rows={[
           { key: rows.name, value: patient.name },
@@ -287,6 +334,123 @@ function Patient({ review }: { review: Review }) {
           { key: rows.state, value: accessStateNames[patient.state] },
         ]}
       />
+    </>
+  );
+}
+
+/** Who is working on the request: anyone may take it, or give it to a colleague. */
+function Assignment({ review, me, errors: assignErrors }: { review: Review; me: string; errors: ActionErrors | undefined }) {
+  if (review.request.state === "closed") return null;
+  const error = firstError(assignErrors?.fieldErrors, "assignTo") ?? assignErrors?.formErrors[0];
+  return (
+    <div className="nhsuk-u-margin-bottom-5">
+      {review.assignedTo?.id !== me ? (
+        <Form method="post" className="nhsuk-u-margin-bottom-3">
+          <input type="hidden" name="intent" value="assign" />
+          <input type="hidden" name="assignTo" value={me} />
+          <Button variant="secondary">{content.assignToMe}</Button>
+        </Form>
+      ) : null}
+      <Form method="post">
+        <input type="hidden" name="intent" value="assign" />
+        <Select
+          id="assignTo"
+          name="assignTo"
+          label={content.assignLabel}
+          defaultValue={review.assignedTo?.id ?? ""}
+          error={error}
+          options={[{ value: "", label: content.nobody }, ...review.staff.map((m) => ({ value: m.id, label: m.name }))]}
+        />
+        <Button variant="secondary">{content.assignButton}</Button>
+      </Form>
+    </div>
+  );
+}
+
+type Linking = NonNullable<Review["linking"]>;
+
+/** For a request no patient is linked to: what the sender gave, who on the list it might be, and a search. */
+function Linking({ review, linking }: { review: Review; linking: Linking }) {
+  const { claim } = linking;
+  const rows = content.claimRows;
+  return (
+    <>
+      <h2>{content.linkHeading}</h2>
+      {claim ? (
+        <SummaryList
+          rows={[
+            { key: rows.name, value: `${claim.givenName} ${claim.familyName}` },
+            { key: rows.dateOfBirth, value: formatLongDay(claim.dateOfBirth) },
+            { key: rows.postcode, value: claim.postcode || rows.notGiven },
+            { key: rows.nhsNumber, value: claim.nhsNumber ? formatNhsNumber(claim.nhsNumber) : rows.notGiven },
+          ]}
+        />
+      ) : null}
+      <Form method="get" className="nhsuk-u-margin-bottom-5">
+        <TextInput
+          id="find"
+          name="find"
+          type="search"
+          label={content.searchLabel}
+          hint={content.searchHint}
+          spellCheck={false}
+          defaultValue={linking.search ?? ""}
+          error={linking.problem ? content.searchProblems[linking.problem] : undefined}
+        />
+        <Button variant="secondary">{content.searchButton}</Button>
+      </Form>
+      {linking.search === null ? (
+        <p>{linking.candidates.length > 0 ? content.closeCandidates : content.noCloseCandidates}</p>
+      ) : linking.problem ? null : linking.candidates.length === 0 ? (
+        <p>{content.searchNone(linking.search)}</p>
+      ) : null}
+      {linking.candidates.length > 0 ? (
+        <>
+          {linking.check.ok ? <InsetText>{content.linkWarning}</InsetText> : <p>{content.notAllowed(content.linkButton, linking.check.reason)}</p>}
+          <Table
+            caption={linking.search === null ? content.closeCandidates : content.searchResults(linking.candidates.length, linking.more, linking.search)}
+            captionSize="s"
+            head={content.candidateHead}
+            rows={linking.candidates.map((candidate) => [
+              <>
+                {candidate.name}
+                {candidate.standing !== "registered" ? (
+                  <>
+                    {" "}
+                    <strong className="nhsuk-tag nhsuk-tag--grey">{content.standing[candidate.standing]}</strong>
+                  </>
+                ) : null}
+              </>,
+              formatNhsNumber(candidate.nhsNumber),
+              formatLongDay(candidate.dateOfBirth),
+              candidate.postcode ?? "",
+              candidate.comparison ? (
+                <ul className="nhsuk-list">
+                  {COMPARED_FIELDS.map((field) => (
+                    <li key={field}>
+                      {`${content.comparedNames[field]}: `}
+                      {candidate.comparison![field] === "differs" ? <strong>{content.agreement.differs}</strong> : content.agreement[candidate.comparison![field]]}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                ""
+              ),
+              linking.check.ok && candidate.standing === "registered" ? (
+                <StepForm key={candidate.id} intent="link" version={review.request.version}>
+                  <input type="hidden" name="patientId" value={candidate.id} />
+                  <Button variant="secondary">
+                    {content.linkButton}
+                    <span className="nhsuk-u-visually-hidden">{content.linkButtonFor(candidate.name)}</span>
+                  </Button>
+                </StepForm>
+              ) : (
+                ""
+              ),
+            ])}
+          />
+        </>
+      ) : null}
     </>
   );
 }
@@ -498,7 +662,10 @@ function Submissions({ review }: { review: Review }) {
             captionSize="s"
             head={content.answerHead}
             rows={[
-              ...submission.answers.map(([question, answer]) => [question, answer]),
+              ...(submission.takenBy && submission.channel
+                ? [[content.takenByLabel, content.takenBy(requestChannelNames[submission.channel] ?? submission.channel, submission.takenBy, submission.enteredBy ?? submission.takenBy)]]
+                : []),
+              ...submission.answers.map(([question, answer]) => [answerLabels[question] ?? question, answerShown(question, answer)]),
               ...(submission.shownReference ? [[content.shownReference, submission.shownReference]] : []),
             ]}
           />
@@ -506,6 +673,13 @@ function Submissions({ review }: { review: Review }) {
       ))}
     </>
   );
+}
+
+/** An answer as entered, except the few stored as codes, which staff read by name. */
+function answerShown(question: string, answer: string): string {
+  if (question === "identityCheck") return identityMethodNames[answer as IdentityMethod] ?? answer;
+  if (question === "kind") return requestKindNames[answer as RequestKind] ?? answer;
+  return answer;
 }
 
 function History({ review }: { review: Review }) {

@@ -2,20 +2,28 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
-import { Button, Select, Table } from "../components/forms";
+import { Button, ErrorSummary, pageTitle, Select, Table, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { queueContent, requestChannelNames, requestKindNames, requestStateNames } from "../content/review-queue";
 import { formatNhsNumber } from "../domain/nhs-number";
-import { OPEN_REQUEST_STATES, REQUEST_KINDS } from "../domain/request-workflow";
+import { OPEN_REQUEST_STATES, REQUEST_KINDS, REQUEST_STATES } from "../domain/request-workflow";
+import { MAX_SEARCH_LENGTH } from "../domain/staff-search";
+import { WAITING_FILTERS } from "../domain/review-queue";
 import { openRequestQueue } from "../services/review-queue.server";
 
-export const handle = { title: queueContent.title };
+export const handle = {
+  title: ({ queue }: Awaited<ReturnType<typeof loader>>) => pageTitle(queueContent.title, queue.searchProblem !== null),
+};
 
 // Unknown filter values are ignored rather than refused: the page is a GET
 // form, and an old bookmark should still show the queue.
 const filtersSchema = z.object({
   kind: z.enum(REQUEST_KINDS).optional().catch(undefined),
-  state: z.enum(OPEN_REQUEST_STATES).optional().catch(undefined),
+  state: z.enum(REQUEST_STATES).optional().catch(undefined),
+  assigned: z.union([z.literal("me"), z.literal("none"), z.uuid()]).optional().catch(undefined),
+  waiting: z.enum(WAITING_FILTERS).optional().catch(undefined),
+  // Kept whole (even when too long) so the box shows what was typed beside its error.
+  q: z.string().trim().max(MAX_SEARCH_LENGTH * 4).optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,10 +36,16 @@ const ukDateTime = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London",
 
 export default function RequestQueuePage() {
   const { viewer, filters, queue } = useLoaderData<typeof loader>();
+  const searchError = queue.searchProblem ? queueContent.searchProblems[queue.searchProblem] : undefined;
+  const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
   return (
     <StaffPage viewer={viewer}>
+      <ErrorSummary errors={searchError ? [{ fieldId: "q", message: searchError }] : []} />
       <h1>{queueContent.title}</h1>
       <p>{queueContent.intro(queue.targetDays)}</p>
+      <p>
+        <a href="/staff/requests/new">{queueContent.enterRequest}</a>
+      </p>
       <Table
         caption={queueContent.countsCaption}
         captionSize="s"
@@ -39,6 +53,16 @@ export default function RequestQueuePage() {
         rows={[OPEN_REQUEST_STATES.map((state) => String(queue.countsByState[state]))]}
       />
       <Form method="get" className="nhsuk-u-margin-bottom-5">
+        <TextInput
+          id="q"
+          name="q"
+          type="search"
+          label={queueContent.searchLabel}
+          hint={queueContent.searchHint}
+          spellCheck={false}
+          defaultValue={filters.q ?? ""}
+          error={searchError}
+        />
         <Select
           id="kind"
           name="kind"
@@ -51,9 +75,36 @@ export default function RequestQueuePage() {
           name="state"
           label={queueContent.filterState}
           defaultValue={filters.state ?? ""}
-          options={[{ value: "", label: queueContent.any }, ...OPEN_REQUEST_STATES.map((s) => ({ value: s, label: requestStateNames[s] }))]}
+          options={[{ value: "", label: queueContent.anyOpen }, ...REQUEST_STATES.map((s) => ({ value: s, label: requestStateNames[s] }))]}
+        />
+        <Select
+          id="assigned"
+          name="assigned"
+          label={queueContent.filterAssigned}
+          defaultValue={filters.assigned ?? ""}
+          options={[
+            { value: "", label: queueContent.any },
+            { value: "me", label: queueContent.assignedToMe },
+            { value: "none", label: queueContent.unassigned },
+            ...queue.staff.map((m) => ({ value: m.id, label: m.name })),
+          ]}
+        />
+        <Select
+          id="waiting"
+          name="waiting"
+          label={queueContent.filterWaiting}
+          defaultValue={filters.waiting ?? ""}
+          options={[
+            { value: "", label: queueContent.any },
+            ...WAITING_FILTERS.map((w) => ({ value: w, label: queueContent.waitingNames(queue.targetDays)[w] })),
+          ]}
         />
         <Button variant="secondary">{queueContent.filterButton}</Button>
+        {filtered ? (
+          <p>
+            <a href="/staff/requests">{queueContent.clearFilters}</a>
+          </p>
+        ) : null}
       </Form>
       {queue.overdueActions > 0 ? (
         <p>
@@ -64,7 +115,7 @@ export default function RequestQueuePage() {
         <p>{queueContent.empty}</p>
       ) : (
         <Table
-          caption={queueContent.tableCaption(queue.items.length, filters.kind || filters.state ? queue.items.length : queue.total)}
+          caption={queueContent.tableCaption(queue.items.length, queue.matching)}
           head={queueContent.head}
           rows={queue.items.map((item) => [
             <a key={item.id} href={`/staff/requests/${item.id}`}>
@@ -80,6 +131,7 @@ export default function RequestQueuePage() {
                 <strong className="nhsuk-tag nhsuk-tag--red">{queueContent.actionOverdue(item.actionOverdueDays)}</strong>
               </>
             ),
+            item.assignedTo ?? queueContent.nobody,
             ukDateTime.format(new Date(item.receivedAt)),
             item.overdue ? (
               <strong className="nhsuk-tag nhsuk-tag--red">{`${queueContent.waiting(item.waitingDays)}: ${queueContent.overdue}`}</strong>

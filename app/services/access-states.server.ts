@@ -1,11 +1,12 @@
+import type { Executor } from "../../db/executor.server";
 import { withPractice, withoutPractice } from "../../db/tenancy.server";
 import { effectiveAccessState, type AccessHistory, type AccessState, type CodedEntry } from "../domain/access-state";
 import type { CodeKey } from "../domain/codes";
 import type { DecisionOutcome } from "../domain/request-workflow";
 import { isEligible } from "../domain/eligibility";
 import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
-import { listDecisionEffects } from "../models/decisions.server";
-import { listCodedEntries, listPatientsForAccessState } from "../models/patients.server";
+import { listDecisionEffects, listDecisionEffectsOfPatient } from "../models/decisions.server";
+import { listCodedEntries, listCodedEntriesOfPatient, listPatientsForAccessState } from "../models/patients.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
 
 export interface PatientAccessState {
@@ -64,6 +65,33 @@ export async function patientsWithAccessStates(practiceId: string, asOf: string)
       ),
     };
   });
+}
+
+/** One patient's effective access state, inside the caller's transaction. */
+export async function accessStateOfPatient(tx: Executor, practiceId: string, patientId: string) {
+  const entries = await listCodedEntriesOfPatient(tx, practiceId, patientId);
+  const decisions = await listDecisionEffectsOfPatient(tx, practiceId, patientId);
+  const history = buildHistories(
+    entries.map((e) => ({ ...e, patientId })),
+    decisions,
+  ).get(patientId);
+  return effectiveAccessState(history ?? { entries: [] });
+}
+
+/**
+ * The address a message about the patient's own request may go to: only the email on the record
+ * (never one typed into a form), and for a patient with an active 104 only when that contact is
+ * private to them (DESIGN §2 "Safeguarding"). Null when no email may be sent.
+ */
+export async function emailForPatientMessages(
+  tx: Executor,
+  practiceId: string,
+  patient: { id: string; email: string | null; contactIsPrivate: boolean },
+): Promise<string | null> {
+  if (!patient.email) return null;
+  if (patient.contactIsPrivate) return patient.email;
+  const { enhancedReview } = await accessStateOfPatient(tx, practiceId, patient.id);
+  return enhancedReview ? null : patient.email;
 }
 
 type EntryRow = { patientId: string; code: CodeKey; recordedOn: string; recordedAt: Date | null };

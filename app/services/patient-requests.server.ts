@@ -6,7 +6,7 @@ import { hashToken } from "../auth/tokens.server";
 import { formatLongUkDate } from "../domain/calendar";
 import { matchIdentity, normaliseName, type ClaimedIdentity, type IdentityMatch } from "../domain/identity-match";
 import { referenceFromBytes } from "../domain/request-forms";
-import type { RequestKind } from "../domain/request-workflow";
+import type { RequestChannel, RequestKind } from "../domain/request-workflow";
 import { afterEvent, isLocked, type ThrottleRule } from "../domain/sign-in-throttle";
 import { appendAuditEvent } from "../models/audit.server";
 import { getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
@@ -19,6 +19,7 @@ import {
   insertRequestSubmission,
   listIdentityCandidates,
 } from "../models/requests.server";
+import { emailForPatientMessages } from "./access-states.server";
 import { resolvePersonalLink } from "./personal-links.server";
 
 // Patients' requests (issue 6, DESIGN §2 "Identity"). Whatever happens here
@@ -39,7 +40,10 @@ export const LINK_RULE: ThrottleRule = { windowMinutes: 60, lockAfter: 5, lockMi
 export interface StoredSubmission {
   /** Exactly as typed, field by field. */
   answers: Record<string, string>;
-  channel: "online-form" | "personal-link";
+  channel: RequestChannel;
+  /** For a request staff took on the patient's behalf: who took it, and who typed it in. */
+  takenBy?: { id: string; name: string };
+  enteredBy?: { id: string; name: string };
   /** The reference the patient was shown for this submission. */
   shownReference: string;
   identity: { match: IdentityMatch["kind"]; candidateIds: string[]; reasons: string[] };
@@ -90,18 +94,26 @@ async function countAgainst(tx: Executor, key: string, rule: ThrottleRule, now: 
   return false;
 }
 
-interface StoreInput {
+export interface StoreInput {
   practiceId: string;
   kind: RequestKind;
   match: IdentityMatch;
-  channel: StoredSubmission["channel"];
+  channel: RequestChannel;
   answers: Record<string, string>;
   now: Date;
+  /** Staff entering a request on the patient's behalf; absent when the patient sent it. */
+  staff?: { actor: { id: string; role: string }; takenBy: { id: string; name: string }; enteredBy: { id: string; name: string }; receivedAt: Date };
 }
 
-/** Stores a submission: joins the matched patient's open request of the kind, or opens a new one. */
-async function storeSubmission(tx: Executor, input: StoreInput): Promise<string> {
-  const { practiceId, kind, match, now } = input;
+/**
+ * Stores a submission: joins the matched patient's open request of the kind, or opens a new one.
+ * The request's id and reference, the reference shown to whoever sent it, and whether it joined.
+ */
+export async function storeSubmission(
+  tx: Executor,
+  input: StoreInput,
+): Promise<{ requestId: string; reference: string; shownReference: string; joined: boolean }> {
+  const { practiceId, kind, match, now, staff } = input;
   const patientId = match.kind === "full" ? match.patientId : null;
   const open = patientId ? await findOpenRequest(tx, practiceId, patientId, kind) : null;
   let requestId: string;
@@ -122,6 +134,8 @@ async function storeSubmission(tx: Executor, input: StoreInput): Promise<string>
         patientId,
         identityMatch: match.kind,
         channel: input.channel,
+        enteredBy: staff?.takenBy.id,
+        receivedAt: staff?.receivedAt,
       });
     } while (inserted === null);
     requestId = inserted;
@@ -132,37 +146,53 @@ async function storeSubmission(tx: Executor, input: StoreInput): Promise<string>
   const stored: StoredSubmission = {
     answers: input.answers,
     channel: input.channel,
+    ...(staff ? { takenBy: staff.takenBy, enteredBy: staff.enteredBy } : {}),
     shownReference,
     identity:
       match.kind === "partial"
         ? { match: "partial", candidateIds: match.candidateIds, reasons: match.reasons }
         : { match: match.kind, candidateIds: [], reasons: [] },
   };
-  await insertRequestSubmission(tx, { practiceId, requestId, answers: stored as unknown as Record<string, unknown> });
+  await insertRequestSubmission(tx, { practiceId, requestId, answers: stored as unknown as Record<string, unknown>, receivedAt: staff?.receivedAt });
   if (patientId && !joined) {
-    const patient = await getPatientForRequest(tx, practiceId, patientId);
-    // Only ever the address on record, never one typed into the form (DESIGN §2 "Safeguarding").
-    if (patient?.email) {
-      await insertRequestReceivedMessage(tx, {
-        practiceId,
-        patientId,
-        requestId,
-        toAddress: patient.email,
-        reference,
-        date: formatLongUkDate(now),
-      });
-    }
+    await queueRequestReceived(tx, { practiceId, patientId, requestId, reference, now });
   }
   await appendAuditEvent(tx, {
     practiceId,
-    actorId: null,
-    actorRole: "patient",
+    actorId: staff?.actor.id ?? null,
+    actorRole: staff?.actor.role ?? "patient",
     action: "request.received",
     subjectType: "request",
     subjectId: requestId,
-    summary: { reference, shownReference, kind, match: match.kind, channel: input.channel, joined },
+    summary: {
+      reference,
+      shownReference,
+      kind,
+      match: match.kind,
+      channel: input.channel,
+      joined,
+      ...(staff ? { takenBy: staff.takenBy.id, receivedAt: staff.receivedAt.toISOString() } : {}),
+    },
   });
-  return shownReference;
+  return { requestId, reference, shownReference, joined };
+}
+
+/** The "request received" email, to the address on record when one may be used (DESIGN §2 "Safeguarding"). */
+export async function queueRequestReceived(
+  tx: Executor,
+  request: { practiceId: string; patientId: string; requestId: string; reference: string; now: Date },
+): Promise<void> {
+  const patient = await getPatientForRequest(tx, request.practiceId, request.patientId);
+  const toAddress = patient ? await emailForPatientMessages(tx, request.practiceId, patient) : null;
+  if (!toAddress) return;
+  await insertRequestReceivedMessage(tx, {
+    practiceId: request.practiceId,
+    patientId: request.patientId,
+    requestId: request.requestId,
+    toAddress,
+    reference: request.reference,
+    date: formatLongUkDate(request.now),
+  });
 }
 
 async function refuse(tx: Executor, practiceId: string, kind: RequestKind, reason: "identity" | "address"): Promise<string> {
@@ -198,7 +228,8 @@ export async function submitPatientRequest(input: OnlineRequestInput): Promise<{
         if (isLocked(identityState, input.now)) return refuse(tx, practice.id, input.kind, "identity");
         await saveThrottle(tx, identityKey, afterEvent(identityState, input.now, IDENTITY_RULE));
       }
-      return storeSubmission(tx, { practiceId: practice.id, kind: input.kind, match, channel: "online-form", answers: input.answers, now: input.now });
+      const stored = await storeSubmission(tx, { practiceId: practice.id, kind: input.kind, match, channel: "online-form", answers: input.answers, now: input.now });
+      return stored.shownReference;
     });
     return { reference };
   });
@@ -240,7 +271,7 @@ export async function submitLinkedRequest(input: {
   return answerNoSoonerThan(Date.now(), async () => {
     const check = await checkPersonalLink(input.token, input.dateOfBirth, input.now);
     if (check.kind !== "ok") return { ok: false, problem: check.kind } as const;
-    const reference = await withPractice(check.practiceId, (tx) =>
+    const { shownReference: reference } = await withPractice(check.practiceId, (tx) =>
       storeSubmission(tx, {
         practiceId: check.practiceId,
         kind: input.kind,

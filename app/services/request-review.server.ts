@@ -1,6 +1,6 @@
 import type { Executor } from "../../db/executor.server";
 import { withPractice } from "../../db/tenancy.server";
-import { effectiveAccessState, type AccessState } from "../domain/access-state";
+import type { AccessState } from "../domain/access-state";
 import { formatLongUkDate, ukLocalDay } from "../domain/calendar";
 import { clinicalSystemStep, isCodeAllowedFor, type AccessLevel, type ClinicalSystemStep } from "../domain/clinical-system-steps";
 import type { CodeKey } from "../domain/codes";
@@ -19,21 +19,28 @@ import { appendAuditEvent } from "../models/audit.server";
 import {
   getDecisionOfRequest,
   insertDecision,
-  listDecisionEffectsOfPatient,
   markDecisionActioned,
   markDecisionPatientTold,
   type Decision,
 } from "../models/decisions.server";
-import { listCodedEntriesOfPatient } from "../models/patients.server";
+import { getPatientsByIds } from "../models/patients.server";
+import { listPracticeStaff } from "../models/staff.server";
+import { canBeAssigned } from "./review-queue.server";
+import { compareIdentity, type Agreement, type ClaimedIdentity, type ComparedField } from "../domain/identity-match";
+import { claimFromAnswers } from "../domain/request-forms";
+import { queueRequestReceived } from "./patient-requests.server";
+import { searchPatientsAudited, toCandidate, whyNotForRequests, type PatientCandidate, type PatientSearchProblem, type PatientSearchResult } from "./patient-search.server";
 import {
   getPatientForReview,
   getRequestForReview,
   insertOutcomeMessage,
+  listOtherOpenRequests,
   listRequestEvents,
   listSubmissionsOfRequest,
+  setRequestAssignee,
   transitionRequest,
 } from "../models/request-review.server";
-import { buildHistories } from "./access-states.server";
+import { accessStateOfPatient, emailForPatientMessages } from "./access-states.server";
 import type { StoredSubmission } from "./patient-requests.server";
 import type { StaffContext } from "./staff-session.server";
 
@@ -66,6 +73,24 @@ export interface ReviewedPatient {
   enhancedReview: boolean;
 }
 
+export interface LinkCandidate extends PatientCandidate {
+  /** Field by field against what the sender gave; null when the submission holds no such claim. */
+  comparison: Record<ComparedField, Agreement> | null;
+}
+
+/** For a request not yet linked to a patient: who it might be, for staff to check and link. */
+export interface Linking {
+  /** What the sender said about themselves, from the latest submission that says it. */
+  claim: ClaimedIdentity | null;
+  /** The text staff searched for, or null when listing the patients the portal found close. */
+  search: string | null;
+  problem: PatientSearchProblem | null;
+  candidates: LinkCandidate[];
+  more: boolean;
+  /** Whether this member of staff may link a patient now; with the reason when not. */
+  check: TransitionCheck;
+}
+
 export interface RequestReview {
   request: {
     id: string;
@@ -78,6 +103,10 @@ export interface RequestReview {
   };
   submissions: {
     receivedAt: Date;
+    /** How it came in, and for one staff took on the patient's behalf, who took it and who entered it. */
+    channel: string | null;
+    takenBy: string | null;
+    enteredBy: string | null;
     shownReference: string | null;
     answers: [string, string][];
     identityReasons: string[];
@@ -85,6 +114,12 @@ export interface RequestReview {
   patient: ReviewedPatient | null;
   /** Why the match was incomplete, from every submission, when no patient is confirmed. */
   identityReasons: string[];
+  linking: Linking | null;
+  /** The same patient's other open requests of this kind (a second request linked by staff). */
+  otherOpenRequests: { id: string; reference: string }[];
+  assignedTo: { id: string; name: string } | null;
+  /** Who the request can be assigned to: the practice's staff who can sign in here. */
+  staff: { id: string; name: string }[];
   decision: Decision | null;
   clinicalStep: ClinicalSystemStep | null;
   moves: { to: Move; check: TransitionCheck }[];
@@ -108,6 +143,8 @@ export interface DecisionInput {
 
 export type ReviewStep =
   | { kind: "move"; to: Move; counselling?: { on: string; method: string } }
+  /** Staff have checked who sent an unmatched request: it is this patient. Moves it to triage. */
+  | { kind: "link"; patientId: string }
   | { kind: "decide"; decision: DecisionInput }
   | { kind: "mark-actioned" }
   | { kind: "close" };
@@ -128,35 +165,27 @@ const OUTCOME_TEMPLATES = {
 type RequestRow = NonNullable<Awaited<ReturnType<typeof getRequestForReview>>>;
 type PatientRow = NonNullable<Awaited<ReturnType<typeof getPatientForReview>>>;
 
-async function accessOf(tx: Executor, practiceId: string, patientId: string) {
-  const entries = await listCodedEntriesOfPatient(tx, practiceId, patientId);
-  const decisions = await listDecisionEffectsOfPatient(tx, practiceId, patientId);
-  const history = buildHistories(
-    entries.map((e) => ({ ...e, patientId })),
-    decisions,
-  ).get(patientId);
-  return effectiveAccessState(history ?? { entries: [] });
-}
-
 async function loadParts(tx: Executor, practiceId: string, requestId: string) {
   const request = await getRequestForReview(tx, practiceId, requestId);
   if (!request) return null;
   const patient = request.patientId ? await getPatientForReview(tx, practiceId, request.patientId) : null;
-  const access = patient ? await accessOf(tx, practiceId, patient.id) : null;
+  const access = patient ? await accessStateOfPatient(tx, practiceId, patient.id) : null;
   const decision = await getDecisionOfRequest(tx, practiceId, requestId);
   return { request, patient, access, decision };
 }
 
+/** `linking`: staff are confirming who the patient is in this very step. */
 function transitionContext(
   request: RequestRow,
   access: { enhancedReview: boolean } | null,
   outcome?: DecisionOutcome,
+  linking = false,
 ): TransitionContext {
   return {
     kind: request.kind,
     // An unconfirmed patient has no known 104; deciding is then limited to "rejected-unverified".
     enhancedReview: access?.enhancedReview ?? false,
-    identityMatched: request.patientId !== null,
+    identityMatched: linking || request.patientId !== null,
     outcome,
   };
 }
@@ -190,8 +219,16 @@ function storedSubmission(answers: Record<string, unknown>): Partial<StoredSubmi
   return answers as Partial<StoredSubmission>;
 }
 
-/** The request page. Viewing it shows a patient's details, so it is audited like a patient look-up. */
-export async function getRequestReview(context: StaffContext, requestId: string, now = new Date()): Promise<RequestReview | null> {
+/**
+ * The request page. Viewing it shows a patient's details, so it is audited like a patient look-up.
+ * `find` is what staff typed to search for the patient of an unmatched request.
+ */
+export async function getRequestReview(
+  context: StaffContext,
+  requestId: string,
+  now = new Date(),
+  options: { find?: string } = {},
+): Promise<RequestReview | null> {
   const practiceId = context.practice.id;
   return withPractice(practiceId, async (tx) => {
     const parts = await loadParts(tx, practiceId, requestId);
@@ -213,11 +250,25 @@ export async function getRequestReview(context: StaffContext, requestId: string,
       const stored = storedSubmission(row.answers);
       return {
         receivedAt: row.receivedAt,
+        channel: stored.channel ?? null,
+        takenBy: stored.takenBy?.name ?? null,
+        enteredBy: stored.enteredBy?.name ?? null,
         shownReference: stored.shownReference ?? null,
         answers: Object.entries(stored.answers ?? {}).map(([key, value]): [string, string] => [key, String(value)]),
         identityReasons: stored.identity?.reasons ?? [],
       };
     });
+
+    const linking =
+      request.patientId === null && request.state === "identity-check"
+        ? await linkingFor(tx, context, request, submissionRows, options.find)
+        : null;
+    const otherOpenRequests = request.patientId
+      ? await listOtherOpenRequests(tx, practiceId, { patientId: request.patientId, kind: request.kind, exceptId: request.id })
+      : [];
+    const allStaff = await listPracticeStaff(tx, practiceId);
+    const staff = allStaff.filter(canBeAssigned);
+    const assignee = allStaff.find((m) => m.id === request.assignedTo);
 
     const role = context.role;
     const ctx = transitionContext(request, access);
@@ -267,6 +318,10 @@ export async function getRequestReview(context: StaffContext, requestId: string,
       submissions,
       patient: patient && access ? reviewedPatient(patient, access) : null,
       identityReasons: patient ? [] : [...new Set(submissions.flatMap((s) => s.identityReasons))],
+      linking,
+      otherOpenRequests,
+      assignedTo: assignee ? { id: assignee.id, name: assignee.name } : null,
+      staff: staff.map((m) => ({ id: m.id, name: m.name })),
       decision,
       clinicalStep:
         decision && patient
@@ -290,6 +345,46 @@ export async function getRequestReview(context: StaffContext, requestId: string,
   });
 }
 
+async function linkingFor(
+  tx: Executor,
+  context: StaffContext,
+  request: RequestRow,
+  submissionRows: Awaited<ReturnType<typeof listSubmissionsOfRequest>>,
+  find: string | undefined,
+): Promise<Linking> {
+  const stored = submissionRows.map((row) => storedSubmission(row.answers));
+  const claim = stored.map((sub) => claimFromAnswers(sub.answers ?? {})).findLast((c) => c !== null) ?? null;
+  const check = checkTransition(request.state, "triage", context.role, transitionContext(request, null, undefined, true));
+  const search = find?.trim() ? find.trim() : null;
+  let found: PatientSearchResult;
+  if (search !== null) {
+    found = await searchPatientsAudited(tx, context, search, { requestId: request.id, purpose: "link-request" });
+  } else {
+    const closeIds = [...new Set(stored.flatMap((sub) => sub.identity?.candidateIds ?? []))];
+    found = { ok: true, patients: (await getPatientsByIds(tx, context.practice.id, closeIds)).map(toCandidate), more: false };
+  }
+  return {
+    claim,
+    search,
+    check,
+    problem: found.ok ? null : found.problem,
+    more: found.ok && found.more,
+    candidates: found.ok
+      ? found.patients.map((patient) => ({
+          ...patient,
+          comparison: claim ? compareIdentity(claim, patient) : null,
+        }))
+      : [],
+  };
+}
+
+function checkLinkTo(request: RequestRow, patient: PatientRow | null): TransitionCheck {
+  if (request.patientId !== null) return { ok: false, reason: "This request is already linked to a patient." };
+  if (!patient) return { ok: false, reason: "That patient is not on this practice's list. Search again." };
+  const refusal = whyNotForRequests(patient);
+  return refusal ? { ok: false, reason: refusal } : { ok: true };
+}
+
 function refuseCode(decision: DecisionInput): TransitionCheck {
   return {
     ok: false,
@@ -304,6 +399,8 @@ function targetOf(step: ReviewStep): RequestState {
   switch (step.kind) {
     case "move":
       return step.to;
+    case "link":
+      return "triage";
     case "decide":
       return "decided";
     case "mark-actioned":
@@ -343,11 +440,15 @@ export async function takeReviewStep(
 
     const to = targetOf(step);
     const outcome = step.kind === "decide" ? step.decision.outcome : decision?.outcome;
-    const transition = checkTransition(request.state, to, context.role, transitionContext(request, access, outcome));
-    const check =
-      transition.ok && step.kind === "decide" && !isCodeAllowedFor(step.decision.outcome, step.decision.codeToEnter)
+    const linkTo = step.kind === "link" ? await getPatientForReview(tx, practiceId, step.patientId) : null;
+    const transition = checkTransition(request.state, to, context.role, transitionContext(request, access, outcome, step.kind === "link"));
+    const check = !transition.ok
+      ? transition
+      : step.kind === "decide" && !isCodeAllowedFor(step.decision.outcome, step.decision.codeToEnter)
         ? refuseCode(step.decision)
-        : transition;
+        : step.kind === "link"
+          ? checkLinkTo(request, linkTo)
+          : transition;
     if (!check.ok) {
       await appendAuditEvent(tx, {
         practiceId,
@@ -361,7 +462,13 @@ export async function takeReviewStep(
       return { ok: false, kind: "refused", reason: check.reason };
     }
 
-    const toVersion = await transitionRequest(tx, practiceId, { id: request.id, version: input.version, to, at: now });
+    const toVersion = await transitionRequest(tx, practiceId, {
+      id: request.id,
+      version: input.version,
+      to,
+      at: now,
+      patientId: linkTo?.id,
+    });
     if (toVersion === null) return conflict();
     const audit = (action: string, summary: Record<string, unknown>) =>
       appendAuditEvent(tx, {
@@ -378,6 +485,21 @@ export async function takeReviewStep(
       case "move":
         await audit("request.moved", step.counselling ? { counselledOn: step.counselling.on, counsellingMethod: step.counselling.method } : {});
         break;
+      case "link": {
+        const patient = linkTo!;
+        const claim = (await listSubmissionsOfRequest(tx, practiceId, request.id))
+          .map((row) => claimFromAnswers(storedSubmission(row.answers).answers ?? {}))
+          .findLast((c) => c !== null);
+        await audit("request.linked", {
+          patientId: patient.id,
+          nhsNumber: patient.nhsNumber,
+          identityMatch: request.identityMatch,
+          comparison: claim ? compareIdentity(claim, patient) : null,
+        });
+        // Only now is there a record, and an address on it, to tell the patient the request arrived.
+        await queueRequestReceived(tx, { practiceId, patientId: patient.id, requestId: request.id, reference: request.reference, now });
+        break;
+      }
       case "decide": {
         const d = step.decision;
         const decisionId = await insertDecision(tx, {
@@ -397,7 +519,7 @@ export async function takeReviewStep(
         });
         // The version check makes this unreachable in practice; if it happens, undo the move.
         if (decisionId === null) throw new Error(`Request ${request.id} already has a decision.`);
-        const messageId = await queueOutcomeMessage(tx, practiceId, request, patient, access, d.outcome, now);
+        const messageId = await queueOutcomeMessage(tx, practiceId, request, patient, d.outcome, now);
         await audit("request.decided", {
           decisionId,
           outcome: d.outcome,
@@ -426,27 +548,56 @@ export async function takeReviewStep(
 }
 
 /**
- * The outcome email, only ever to the email on the patient's record (DESIGN §2 "Safeguarding"),
- * and for a patient with an active 104 only when that contact is private to them. A request
- * rejected as unverified gets none: nobody has shown the record's owner sent it.
+ * The outcome email, to the address on record when one may be used (DESIGN §2 "Safeguarding").
+ * A request rejected as unverified gets none: nobody has shown the record's owner sent it.
  */
 async function queueOutcomeMessage(
   tx: Executor,
   practiceId: string,
   request: RequestRow,
   patient: PatientRow | null,
-  access: { enhancedReview: boolean } | null,
   outcome: DecisionOutcome,
   now: Date,
 ): Promise<string | null> {
-  if (outcome === "rejected-unverified" || !patient?.email) return null;
-  if (access?.enhancedReview && !patient.contactIsPrivate) return null;
+  if (outcome === "rejected-unverified" || !patient) return null;
+  const toAddress = await emailForPatientMessages(tx, practiceId, patient);
+  if (!toAddress) return null;
   return insertOutcomeMessage(tx, {
     practiceId,
     patientId: patient.id,
     requestId: request.id,
     templateKey: OUTCOME_TEMPLATES[outcome],
-    toAddress: patient.email,
+    toAddress,
     date: formatLongUkDate(now),
+  });
+}
+
+export type AssignResult = { ok: true } | { ok: false; kind: "not-found" } | { ok: false; kind: "refused"; reason: string };
+
+/**
+ * Gives a request to a member of staff, or to nobody. Not version-checked: who is working on a
+ * request never conflicts with what is decided on it. Audited.
+ */
+export async function assignRequest(context: StaffContext, input: { requestId: string; assignTo: string | null }): Promise<AssignResult> {
+  const practiceId = context.practice.id;
+  return withPractice(practiceId, async (tx): Promise<AssignResult> => {
+    const request = await getRequestForReview(tx, practiceId, input.requestId);
+    if (!request) return { ok: false, kind: "not-found" };
+    if (request.state === "closed") return { ok: false, kind: "refused", reason: "This request is closed: there is nothing left to assign." };
+    const member = input.assignTo ? (await listPracticeStaff(tx, practiceId)).find((m) => m.id === input.assignTo) : null;
+    if (input.assignTo && (!member || !canBeAssigned(member))) {
+      return { ok: false, kind: "refused", reason: "Choose someone who works at this practice and can sign in." };
+    }
+    await setRequestAssignee(tx, practiceId, request.id, input.assignTo);
+    await appendAuditEvent(tx, {
+      practiceId,
+      actorId: context.user.id,
+      actorRole: context.role,
+      action: "request.assigned",
+      subjectType: "request",
+      subjectId: request.id,
+      summary: { reference: request.reference, from: request.assignedTo, to: input.assignTo, toName: member?.name ?? null },
+    });
+    return { ok: true };
   });
 }

@@ -1,13 +1,27 @@
 import { withoutPractice, withPractice } from "../../db/tenancy.server";
+import { receivedBeforeFor, waitingDays, type WaitingFilter } from "../domain/review-queue";
+import { parseStaffSearch, type StaffSearchProblem } from "../domain/staff-search";
 import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
+import { appendAuditEvent } from "../models/audit.server";
 import { getPracticeById } from "../models/practices.server";
-import { countOpenRequestsByState, countOverdueActions, listOpenRequests, type QueueFilters } from "../models/review-queue.server";
+import { countOpenRequestsByState, countOverdueActions, countQueueRequests, listQueueRequests, type QueueQuery } from "../models/review-queue.server";
+import { listPracticeStaff } from "../models/staff.server";
 import type { StaffContext } from "./staff-session.server";
 
-/** The most rows the queue page lists at once; the counts cover every open request. */
+/** The most rows the queue page lists at once; the counts cover every matching request. */
 export const QUEUE_PAGE_SIZE = 200;
 
 const DAY_MS = 86_400_000;
+
+export interface QueueFilters {
+  kind?: RequestKind;
+  state?: RequestState;
+  /** "me", "none" (nobody has taken it), or a member of staff's id. */
+  assigned?: string;
+  waiting?: WaitingFilter;
+  /** An NHS number, a reference, or a name with perhaps a date of birth. */
+  q?: string;
+}
 
 export interface QueueItem {
   id: string;
@@ -22,6 +36,7 @@ export interface QueueItem {
   overdue: boolean;
   /** Null until staff have confirmed who the patient is. */
   patient: { name: string; nhsNumber: string } | null;
+  assignedTo: string | null;
   /**
    * Whole days since a decision that needs a clinical-system step nobody has
    * marked done (nor an import shown), once that is past the practice's
@@ -32,6 +47,8 @@ export interface QueueItem {
 
 export interface RequestQueue {
   items: QueueItem[];
+  /** Requests the filters and search match, however many are listed. */
+  matching: number;
   countsByState: Record<(typeof OPEN_REQUEST_STATES)[number], number>;
   total: number;
   targetDays: number;
@@ -39,28 +56,73 @@ export interface RequestQueue {
   actionDays: number;
   /** Open requests, whatever the filters, with such a decision not done after actionDays. */
   overdueActions: number;
+  /** Who can be chosen in the "assigned to" filter: the practice's staff who can still sign in here. */
+  staff: { id: string; name: string }[];
+  searchProblem: StaffSearchProblem | null;
 }
 
-/** Open requests, oldest first, with how long each has waited against the practice's target. */
+/** The practice's staff who can sign in here: who a request can be assigned to, or taken by. */
+export async function listAssignableStaff(context: StaffContext): Promise<{ id: string; name: string }[]> {
+  const staff = await withPractice(context.practice.id, (tx) => listPracticeStaff(tx, context.practice.id));
+  return staff.filter(canBeAssigned).map((m) => ({ id: m.id, name: m.name }));
+}
+
+export function canBeAssigned(member: { disabledHere: boolean; status: string }): boolean {
+  return !member.disabledHere && member.status === "active";
+}
+
+/**
+ * Open requests, oldest first, with how long each has waited against the practice's target.
+ * A search reaches closed requests too (a patient ringing about an answer), and is audited:
+ * it looks patients up by NHS number or name.
+ */
 export async function openRequestQueue(context: StaffContext, filters: QueueFilters, now = new Date()): Promise<RequestQueue> {
-  const practice = await withoutPractice((tx) => getPracticeById(tx, context.practice.id));
+  const practiceId = context.practice.id;
+  const practice = await withoutPractice((tx) => getPracticeById(tx, practiceId));
   const targetDays = practice?.queueTargetDays ?? 14;
   const actionDays = practice?.actionOverdueDays ?? 7;
   const decidedBefore = new Date(now.getTime() - actionDays * DAY_MS);
-  const { rows, counts, overdueActions } = await withPractice(context.practice.id, async (tx) => ({
-    rows: await listOpenRequests(tx, context.practice.id, filters, QUEUE_PAGE_SIZE),
-    counts: await countOpenRequestsByState(tx, context.practice.id),
-    overdueActions: await countOverdueActions(tx, context.practice.id, decidedBefore),
-  }));
+  const parsedSearch = filters.q ? parseStaffSearch(filters.q) : null;
+  const query: QueueQuery = {
+    kind: filters.kind,
+    state: filters.state,
+    assignedTo: filters.assigned === "me" ? context.user.id : filters.assigned === "none" ? null : filters.assigned,
+    receivedBefore: filters.waiting ? receivedBeforeFor(filters.waiting, targetDays, now) : undefined,
+    search: parsedSearch?.ok ? parsedSearch.search : undefined,
+  };
+  const searchProblem = parsedSearch && !parsedSearch.ok ? parsedSearch.problem : null;
+
+  const { rows, matching, counts, overdueActions, staff } = await withPractice(practiceId, async (tx) => {
+    const found = {
+      rows: searchProblem ? [] : await listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE),
+      matching: searchProblem ? 0 : await countQueueRequests(tx, practiceId, query),
+      counts: await countOpenRequestsByState(tx, practiceId),
+      overdueActions: await countOverdueActions(tx, practiceId, decidedBefore),
+      staff: await listPracticeStaff(tx, practiceId),
+    };
+    if (query.search) {
+      await appendAuditEvent(tx, {
+        practiceId,
+        actorId: context.user.id,
+        actorRole: context.role,
+        action: "requests.searched",
+        summary: { search: query.search, found: found.matching },
+      });
+    }
+    return found;
+  });
   const countsByState = Object.fromEntries(OPEN_REQUEST_STATES.map((s) => [s, counts[s] ?? 0])) as RequestQueue["countsByState"];
   return {
     targetDays,
     actionDays,
     overdueActions,
     countsByState,
+    matching,
+    searchProblem,
+    staff: staff.filter(canBeAssigned).map((m) => ({ id: m.id, name: m.name })),
     total: Object.values(countsByState).reduce((a, b) => a + b, 0),
     items: rows.map((r) => {
-      const waitingDays = Math.floor((now.getTime() - r.receivedAt.getTime()) / DAY_MS);
+      const waiting = waitingDays(r.receivedAt, now);
       const { decidedAt } = r;
       const actionOverdue =
         decidedAt !== null && r.needsClinicalSystemStep === true && r.actionedAt === null && r.confirmedAt === null && decidedAt < decidedBefore;
@@ -71,12 +133,13 @@ export async function openRequestQueue(context: StaffContext, filters: QueueFilt
         state: r.state,
         channel: r.channel,
         receivedAt: r.receivedAt,
-        waitingDays,
-        overdue: waitingDays > targetDays,
+        waitingDays: waiting,
+        overdue: r.state !== "closed" && waiting > targetDays,
         patient:
           r.patientNhsNumber && r.patientGivenName && r.patientFamilyName
             ? { name: `${r.patientGivenName} ${r.patientFamilyName}`, nhsNumber: r.patientNhsNumber }
             : null,
+        assignedTo: r.assignedToName,
         actionOverdueDays: actionOverdue ? Math.floor((now.getTime() - decidedAt.getTime()) / DAY_MS) : null,
       };
     }),

@@ -5,6 +5,7 @@ import { MESSAGE_STATUSES } from "../../app/domain/outbox";
 import { STAFF_ROLES } from "../../app/domain/roles";
 import {
   DECISION_OUTCOMES,
+  REQUEST_CHANNELS,
   REQUEST_KINDS,
   REQUEST_STATES,
 } from "../../app/domain/request-workflow";
@@ -25,13 +26,7 @@ export const importStatus = pgEnum("import_status", ["previewed", "committed", "
 
 export const requestKind = pgEnum("request_kind", REQUEST_KINDS);
 export const requestState = pgEnum("request_state", REQUEST_STATES);
-export const requestChannel = pgEnum("request_channel", [
-  "personal-link",
-  "online-form",
-  "phone",
-  "paper",
-  "in-person",
-]);
+export const requestChannel = pgEnum("request_channel", REQUEST_CHANNELS);
 export const identityMatch = pgEnum("identity_match", ["full", "partial", "none"]);
 
 export const decisionOutcome = pgEnum("decision_outcome", DECISION_OUTCOMES);
