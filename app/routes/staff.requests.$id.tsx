@@ -12,6 +12,7 @@ import {
   firstError,
   InsetText,
   NotificationBanner,
+  pageTitle,
   Radios,
   Select,
   SummaryList,
@@ -55,7 +56,7 @@ import {
 type LoaderData = Awaited<ReturnType<typeof loader>>;
 
 export const handle = {
-  title: ({ review }: LoaderData) => content.title(review.request.reference),
+  title: ({ review }: LoaderData) => pageTitle(content.title(review.request.reference), Boolean(review.linking?.problem)),
 };
 
 const notFound = () => new Response(content.notFound, { status: 404 });
@@ -665,7 +666,7 @@ function Submissions({ review }: { review: Review }) {
               ...(submission.takenBy && submission.channel
                 ? [[content.takenByLabel, content.takenBy(requestChannelNames[submission.channel] ?? submission.channel, submission.takenBy, submission.enteredBy ?? submission.takenBy)]]
                 : []),
-              ...submission.answers.map(([question, answer]) => [answerLabels[question] ?? question, answerShown(question, answer)]),
+              ...inFormOrder(submission.answers).map(([question, answer]) => [answerLabels[question] ?? question, answerShown(question, answer)]),
               ...(submission.shownReference ? [[content.shownReference, submission.shownReference]] : []),
             ]}
           />
@@ -673,6 +674,14 @@ function Submissions({ review }: { review: Review }) {
       ))}
     </>
   );
+}
+
+const FORM_ORDER = Object.keys(answerLabels);
+
+/** Answers in the order the form asks them (the database keeps them in an order of its own). */
+function inFormOrder(answers: [string, string][]): [string, string][] {
+  const rank = (question: string) => (FORM_ORDER.includes(question) ? FORM_ORDER.indexOf(question) : FORM_ORDER.length);
+  return [...answers].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
 /** An answer as entered, except the few stored as codes, which staff read by name. */

@@ -21,8 +21,8 @@ import { enterRequestForPatient, getPatientForStaffRequest } from "../services/s
 type LoaderData = Awaited<ReturnType<typeof loader>>;
 
 export const handle = {
-  title: (data: LoaderData, actionData: unknown) =>
-    pageTitle(content.title, Boolean(actionData) || (data.search !== null && !data.search.ok) || data.patientMissing),
+  // A submitted form's errors add "Error: " by themselves (components/document-title.tsx); these are the search's.
+  title: (data: LoaderData) => pageTitle(content.title, (data.search !== null && !data.search.ok) || data.patientMissing),
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -55,7 +55,12 @@ describe("the review queue in Chromium", () => {
   let countsAfterOptOut: Counts = {};
 
   /** Sends a request as the online form does: every field of every step, posted at the last step. */
-  async function sendRequest(kind: "opt-out" | "opt-in", patient: SyntheticPatient, questions: Record<string, string>): Promise<string> {
+  async function sendRequest(
+    kind: "opt-out" | "opt-in",
+    patient: SyntheticPatient,
+    questions: Record<string, string>,
+    postcode = patient.postcode,
+  ): Promise<string> {
     const [year, month, day] = patient.dateOfBirth.split("-");
     const form = new URLSearchParams({
       step: "check",
@@ -66,7 +71,7 @@ describe("the review queue in Chromium", () => {
       dateOfBirthDay: String(Number(day)),
       dateOfBirthMonth: String(Number(month)),
       dateOfBirthYear: year!,
-      postcode: patient.postcode,
+      postcode,
       nhsNumber: patient.nhsNumber,
       email: patient.email!,
       mobile: "",
@@ -332,6 +337,96 @@ describe("the review queue in Chromium", () => {
       expect(await queueReferences(page)).toContain(optInReference);
     } catch (error) {
       await screenshot(page, "request-review-opt-in-journey").catch(() => {});
+      throw error;
+    }
+  }, 120_000);
+
+  it("reception enters a phone request, takes it, finds it by filter and by NHS number, and links an unmatched one", async () => {
+    const page = receptionPage;
+    const caller = identifiable.find((p) => p !== optOutPatient && p !== optInPatient && p.dateOfBirth < "2000-01-01")!;
+    const [year, month, day] = caller.dateOfBirth.split("-");
+    try {
+      // Enter a request taken by phone: find the patient by name and date of birth, then the form.
+      await page.goto(`${app.baseUrl}/staff/requests`);
+      await heading(page, /^Requests$/).waitFor();
+      await page.getByRole("link", { name: "Enter a request taken by phone, on paper or at the desk" }).click();
+      await heading(page, "Enter a request for a patient").waitFor();
+      await page.getByLabel("Find the patient").fill(`${caller.familyName} ${day}/${month}/${year}`);
+      await page.getByRole("button", { name: "Search" }).click();
+      const results = page.getByRole("table", { name: /match/ });
+      await results.waitFor();
+      await checkPage(page, "request-entry-search", async () => {
+        expect(await results.locator("tbody tr", { hasText: `${caller.givenName} ${caller.familyName}` }).count()).toBe(1);
+      });
+      await results.getByRole("link", { name: `Choose ${caller.givenName} ${caller.familyName}` }).click();
+      await page.getByRole("button", { name: "Enter the request" }).waitFor();
+      await checkPage(page, "request-entry-form", async () => {
+        expect(await summaryValue(page, "Name").textContent()).toBe(`${caller.givenName} ${caller.familyName}`);
+        expect(await page.getByLabel("Who took it?").locator("option:checked").textContent()).toBe(reception.name);
+      });
+      // Forgetting how the request came in: the error names it, and nothing typed is lost.
+      await page.getByRole("radio", { name: /^Opt out/ }).check();
+      await page.getByRole("radio", { name: /details that match the record/ }).check();
+      await page.getByLabel("What the patient said (optional)").fill("Rang to say no online access, please.");
+      await page.getByRole("button", { name: "Enter the request" }).click();
+      await page.locator(".nhsuk-error-summary").waitFor();
+      await checkPage(page, "request-entry-error", async () => {
+        expect(await page.title()).toBe("Error: Enter a request for a patient");
+        expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("Choose how the request came in");
+        expect(await page.getByLabel("What the patient said (optional)").inputValue()).toBe("Rang to say no online access, please.");
+      });
+      await page.getByRole("radio", { name: "By phone" }).check();
+      await page.getByRole("button", { name: "Enter the request" }).click();
+      await page.locator(".nhsuk-notification-banner--success").waitFor();
+      const entered = ((await page.locator("h1").first().textContent()) ?? "").match(/RQ-[A-Z0-9]{4}-[A-Z0-9]{4}/)![0];
+      await checkPage(page, "request-entry-done", async () => {
+        expect(await page.locator(".nhsuk-notification-banner--success").textContent()).toContain(`Give the patient its reference: ${entered}`);
+        await waitForState(page, "Triage");
+        expect(await summaryValue(page, "Request").textContent()).toBe("Opt out (Phone)");
+        const submission = page.getByRole("table", { name: /^Submission 1/ });
+        expect(await submission.textContent()).toContain(`Phone, taken and entered by ${reception.name}`);
+        expect(await submission.textContent()).toContain("Rang to say no online access, please.");
+      });
+
+      // Take it, then find it with the "assigned to me" filter and by NHS number.
+      await page.getByRole("button", { name: "Assign to me" }).click();
+      await expect.poll(async () => (await summaryValue(page, "Assigned to").textContent())?.trim()).toBe(reception.name);
+      await page.goto(`${app.baseUrl}/staff/requests?assigned=me`);
+      await heading(page, /^Requests$/).waitFor();
+      await checkPage(page, "request-queue-assigned-to-me", async () => {
+        expect(await queueReferences(page)).toEqual([entered]);
+        expect(await page.getByLabel("Assigned to").locator("option:checked").textContent()).toBe("Me");
+      });
+      await page.getByLabel("Assigned to").selectOption("");
+      await page.getByLabel("Find a request").fill(caller.nhsNumber.replace(/(\d{3})(\d{3})(\d{4})/, "$1 $2 $3"));
+      await page.getByRole("button", { name: "Show requests" }).click();
+      await page.waitForURL(/q=/);
+      await checkPage(page, "request-queue-search", async () => {
+        expect(await queueReferences(page)).toEqual([entered]);
+      });
+
+      // An online request with an old postcode matches nobody fully: staff compare and link it.
+      const unmatched = await sendRequest("opt-out", caller, { optOutScope: "no-online-access" }, "ZZ9 9ZZ");
+      const id = await openFromQueue(page, unmatched, "request-link-unmatched");
+      await waitForState(page, "Identity to check");
+      const candidates = page.getByRole("table", { name: "Patients on the list who share some of these details:" });
+      const row = candidates.locator("tbody tr", { hasText: `${caller.givenName} ${caller.familyName}` });
+      await checkPage(page, "request-link-candidates", async () => {
+        expect(await row.textContent()).toContain("postcode: differs");
+        expect(await row.textContent()).toContain("NHS number: matches");
+      });
+      await row.getByRole("button", { name: `This is the patient: link ${caller.givenName} ${caller.familyName}` }).click();
+      await waitForState(page, "Triage");
+      await checkPage(page, "request-linked", async () => {
+        expect(await summaryValue(page, "Name").textContent()).toBe(`${caller.givenName} ${caller.familyName}`);
+        // The patient now has two open opt-outs: staff are told, with a link to the other.
+        expect(await page.getByRole("link", { name: entered }).count()).toBe(1);
+        expect(await page.getByRole("table", { name: "History" }).textContent()).toContain("linked the request to a patient");
+      });
+      const [linked] = await sql<{ patient_id: string }[]>`select patient_id from requests where id = ${id}`;
+      expect(linked!.patient_id).not.toBeNull();
+    } catch (error) {
+      await screenshot(page, "request-entry-and-linking").catch(() => {});
       throw error;
     }
   }, 120_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchIdentity, normaliseName, type ClaimedIdentity, type ListedPatient } from "../../../app/domain/identity-match";
+import { compareIdentity, matchIdentity, normaliseName, type ClaimedIdentity, type ListedPatient } from "../../../app/domain/identity-match";
 
 const patient: ListedPatient = {
   id: "p1",
@@ -62,5 +62,20 @@ describe("normaliseName", () => {
     ["d\u2019Arcy", "darcy"],
   ])("%s → %s", (input, expected) => {
     expect(normaliseName(input)).toBe(expected);
+  });
+});
+
+describe("compareIdentity", () => {
+  it("says field by field what agrees, what differs and what was not given", () => {
+    expect(compareIdentity({ ...claim, nhsNumber: null, postcode: "M1 1AA" }, patient)).toEqual({
+      nhsNumber: "not-given",
+      dateOfBirth: "agrees",
+      familyName: "agrees",
+      postcode: "differs",
+    });
+  });
+
+  it("treats a patient with no postcode on record as differing", () => {
+    expect(compareIdentity(claim, { ...patient, postcode: null }).postcode).toBe("differs");
   });
 });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { requestErrors as m } from "../../../app/content/requests";
 import {
+  claimFromAnswers,
   dateOfBirthSchema,
   detailsSchema,
   isRequestReference,
@@ -123,5 +124,27 @@ describe("references", () => {
     );
     expect(REFERENCE_ALPHABET).toHaveLength(32);
     expect(isRequestReference("RQ-0000-AAAA")).toBe(false);
+  });
+});
+
+describe("claimFromAnswers", () => {
+  it("reads back the identity claimed on the online form, as typed", () => {
+    expect(claimFromAnswers({ givenName: "Ann", familyName: "O'Brien", dateOfBirthDay: "5", dateOfBirthMonth: "3", dateOfBirthYear: "1984", postcode: "ls1 4ap", nhsNumber: "943 476 5919" })).toEqual({
+      givenName: "Ann",
+      familyName: "O'Brien",
+      dateOfBirth: "1984-03-05",
+      postcode: "ls1 4ap",
+      nhsNumber: "9434765919",
+    });
+  });
+
+  it("leaves out an NHS number that was not given or not valid", () => {
+    expect(claimFromAnswers({ familyName: "Lee", dateOfBirthDay: "1", dateOfBirthMonth: "1", dateOfBirthYear: "1990", nhsNumber: "" })?.nhsNumber).toBeNull();
+    expect(claimFromAnswers({ familyName: "Lee", dateOfBirthDay: "1", dateOfBirthMonth: "1", dateOfBirthYear: "1990", nhsNumber: "1234567890" })?.nhsNumber).toBeNull();
+  });
+
+  it("is null for answers that claim no identity (a personal link, or a request staff entered)", () => {
+    expect(claimFromAnswers({ optOutScope: "no-online-access" })).toBeNull();
+    expect(claimFromAnswers({ identityCheck: "photo-id", notes: "Rang in" })).toBeNull();
   });
 });
