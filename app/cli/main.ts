@@ -12,6 +12,7 @@ import { importCommand, importUsage } from "./commands/import";
 import { staffCommand, staffUsage } from "./commands/staff";
 import { campaignCommand, campaignUsage } from "./commands/campaign";
 import { exportCommand, exportUsage } from "./commands/export";
+import { lettersCommand, lettersUsage } from "./commands/letters";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   practice: practiceCommand,
@@ -22,9 +23,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   import: importCommand,
   campaign: campaignCommand,
   export: exportCommand,
+  letters: lettersCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, exportUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, exportUsage, lettersUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

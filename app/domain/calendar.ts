@@ -79,8 +79,13 @@ export function startOfUkDay(day: string): Date {
 
 /** The ISO day after `day`. */
 export function nextDay(day: string): string {
+  return addDays(day, 1);
+}
+
+/** The ISO day `days` after `day` (or before, when negative). */
+export function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
+  date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
 

@@ -53,7 +53,7 @@ export interface CampaignPlan {
 }
 
 /** Per-campaign values of the template: the date access changes for the practice's patients. */
-function campaignVariables(practice: Practice, now: Date): Record<string, string> {
+export function campaignVariables(practice: Practice, now: Date): Record<string, string> {
   const today = ukLocalDay(now);
   const goLive = practice.goLiveDate && practice.goLiveDate >= today ? practice.goLiveDate : today;
   return { date: formatLongDay(goLive) };

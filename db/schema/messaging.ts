@@ -128,6 +128,27 @@ export const devMail = pgTable(
   (t) => [index("dev_mail_message_id").on(t.messageIdHeader)],
 );
 
+// One PDF of letters, as staff produced it and later marked printed.
+export const letterBatches = pgTable(
+  "letter_batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    practiceId: uuid("practice_id")
+      .notNull()
+      .references(() => practices.id),
+    kind: letterKind("kind").notNull(),
+    // A campaign's "needs a letter" patients, or (null) letters staff chose.
+    campaignId: uuid("campaign_id").references(() => campaigns.id),
+    templateKey: templateKey("template_key"),
+    letterCount: integer("letter_count").notNull(),
+    producedBy: uuid("produced_by").references(() => staffUsers.id),
+    producedAt: timestamp("produced_at", { withTimezone: true }).notNull().defaultNow(),
+    printedBy: uuid("printed_by").references(() => staffUsers.id),
+    printedAt: timestamp("printed_at", { withTimezone: true }),
+  },
+  (t) => [index("letter_batches_practice_produced").on(t.practiceId, t.producedAt)],
+);
+
 // Printed letters. Registration keys are never stored: only that a letter
 // was produced, for whom and by whom.
 export const letters = pgTable(
@@ -141,12 +162,14 @@ export const letters = pgTable(
       .notNull()
       .references(() => patients.id),
     kind: letterKind("kind").notNull(),
+    batchId: uuid("batch_id").references(() => letterBatches.id),
     messageId: uuid("message_id").references(() => messages.id),
+    templateKey: templateKey("template_key"),
     largePrint: boolean("large_print").notNull().default(false),
     status: letterStatus("status").notNull().default("pending"),
     producedBy: uuid("produced_by").references(() => staffUsers.id),
     producedAt: timestamp("produced_at", { withTimezone: true }).notNull().defaultNow(),
     printedAt: timestamp("printed_at", { withTimezone: true }),
   },
-  (t) => [index("letters_practice_status").on(t.practiceId, t.status)],
+  (t) => [index("letters_practice_status").on(t.practiceId, t.status), index("letters_batch").on(t.batchId)],
 );

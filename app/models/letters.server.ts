@@ -1,0 +1,165 @@
+import type postgres from "postgres";
+import { instant, instantOrNull } from "../../db/timestamps.server";
+import type { TemplateKey } from "../domain/message-templates";
+
+// Letter batches and the letters in them. Call inside withPracticeSql: row-
+// level security keeps every query to the one practice. Registration keys are
+// never passed in here: they exist only while a PDF is being written.
+
+type Tx = postgres.TransactionSql;
+
+/** What a letter needs of a patient: the envelope address and whether they read large print. */
+export interface LetterPatient {
+  id: string;
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  addressLines: string[];
+  postcode: string | null;
+  largePrint: boolean;
+  registered: boolean;
+  deceased: boolean;
+}
+
+interface PatientRow {
+  id: string;
+  nhs_number: string;
+  given_name: string;
+  family_name: string;
+  address_line_1: string | null;
+  address_line_2: string | null;
+  address_line_3: string | null;
+  address_line_4: string | null;
+  postcode: string | null;
+  large_print: boolean;
+  registration: string;
+  deceased: boolean;
+}
+
+function toLetterPatient(row: PatientRow): LetterPatient {
+  return {
+    id: row.id,
+    nhsNumber: row.nhs_number,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    addressLines: [row.address_line_1, row.address_line_2, row.address_line_3, row.address_line_4].filter((l): l is string => Boolean(l)),
+    postcode: row.postcode,
+    largePrint: row.large_print,
+    registered: row.registration === "registered",
+    deceased: row.deceased,
+  };
+}
+
+const PATIENT_COLUMNS = "p.id, p.nhs_number, p.given_name, p.family_name, p.address_line_1, p.address_line_2, p.address_line_3, p.address_line_4, p.postcode, p.large_print, p.registration, p.deceased";
+
+export async function listLetterPatientsByNhsNumber(tx: Tx, practiceId: string, nhsNumbers: string[]): Promise<LetterPatient[]> {
+  if (nhsNumbers.length === 0) return [];
+  const rows = await tx<PatientRow[]>`
+    select ${tx.unsafe(PATIENT_COLUMNS)} from patients p
+    where p.practice_id = ${practiceId} and p.nhs_number = any(${tx.array(nhsNumbers)}::text[])`;
+  return rows.map(toLetterPatient);
+}
+
+/** A campaign's "needs a letter" patients (letter rows of the outbox), in name order for sorting the post. */
+export async function listCampaignLetterPatients(tx: Tx, practiceId: string, campaignId: string) {
+  const rows = await tx<(PatientRow & { message_id: string; variables: Record<string, string> })[]>`
+    select m.id as message_id, m.variables, ${tx.unsafe(PATIENT_COLUMNS)}
+    from messages m join patients p on p.id = m.patient_id
+    where m.practice_id = ${practiceId} and m.campaign_id = ${campaignId} and m.channel = 'letter'
+    order by p.family_name, p.given_name, p.id`;
+  return rows.map((row) => ({ messageId: row.message_id, variables: row.variables, patient: toLetterPatient(row) }));
+}
+
+/** A postal message staff chose for one patient, as a letter row of the outbox (the worker sends only email). */
+export async function insertLetterMessage(
+  tx: Tx,
+  message: { practiceId: string; patientId: string; templateKey: TemplateKey; variables: Record<string, string> },
+): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
+    insert into messages (practice_id, patient_id, channel, template_key, variables)
+    values (${message.practiceId}, ${message.patientId}, 'letter', ${message.templateKey}, ${JSON.stringify(message.variables)}::jsonb)
+    returning id`;
+  return row!.id;
+}
+
+export async function insertLetterBatch(
+  tx: Tx,
+  batch: { practiceId: string; kind: "registration" | "message"; campaignId: string | null; templateKey: TemplateKey | null; letterCount: number; producedBy: string | null },
+): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
+    insert into letter_batches (practice_id, kind, campaign_id, template_key, letter_count, produced_by)
+    values (${batch.practiceId}, ${batch.kind}, ${batch.campaignId}, ${batch.templateKey}, ${batch.letterCount}, ${batch.producedBy})
+    returning id`;
+  return row!.id;
+}
+
+/** One row per letter in the batch, and an audit event for each (who, when, for whom: never a key). */
+export async function insertLetters(
+  tx: Tx,
+  batch: { id: string; practiceId: string; kind: "registration" | "message"; templateKey: TemplateKey | null; producedBy: string | null; actorRole: string },
+  letters: { patientId: string; messageId: string | null; largePrint: boolean }[],
+): Promise<void> {
+  for (let i = 0; i < letters.length; i += 5000) {
+    const chunk = letters.slice(i, i + 5000);
+    await tx`
+      with added as (
+        insert into letters (practice_id, patient_id, kind, batch_id, message_id, template_key, large_print, produced_by)
+        select ${batch.practiceId}, l.patient_id, ${batch.kind}, ${batch.id}, nullif(l.message_id, '')::uuid, ${batch.templateKey}, l.large_print, ${batch.producedBy}
+        from unnest(${tx.array(chunk.map((l) => l.patientId))}::uuid[], ${tx.array(chunk.map((l) => l.messageId ?? ""))}::text[],
+                    ${tx.array(chunk.map((l) => l.largePrint))}::boolean[]) as l(patient_id, message_id, large_print)
+        returning id, patient_id, large_print
+      )
+      select append_audit_event(${batch.practiceId}::uuid, ${batch.producedBy}::uuid, ${batch.actorRole}, 'letter.produced',
+                                'patient', a.patient_id::text,
+                                jsonb_build_object('letterId', a.id, 'batchId', ${batch.id}::text, 'kind', ${batch.kind}::text,
+                                                   'templateKey', ${batch.templateKey}::text, 'largePrint', a.large_print), null)
+      from added a`;
+  }
+}
+
+export interface LetterBatchRow {
+  id: string;
+  kind: "registration" | "message";
+  campaignId: string | null;
+  templateKey: TemplateKey | null;
+  letterCount: number;
+  producedBy: string | null;
+  producedAt: Date;
+  printedBy: string | null;
+  printedAt: Date | null;
+}
+
+export async function listLetterBatches(tx: Tx, practiceId: string, limit: number): Promise<LetterBatchRow[]> {
+  const rows = await tx<{ id: string; kind: "registration" | "message"; campaign_id: string | null; template_key: TemplateKey | null; letter_count: number; produced_by: string | null; produced_at: string; printed_by: string | null; printed_at: string | null }[]>`
+    select b.id, b.kind, b.campaign_id, b.template_key, b.letter_count, pb.name as produced_by, b.produced_at, tb.name as printed_by, b.printed_at
+    from letter_batches b
+    left join staff_users pb on pb.id = b.produced_by
+    left join staff_users tb on tb.id = b.printed_by
+    where b.practice_id = ${practiceId}
+    order by b.produced_at desc, b.id
+    limit ${limit}`;
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    campaignId: r.campaign_id,
+    templateKey: r.template_key,
+    letterCount: r.letter_count,
+    producedBy: r.produced_by,
+    producedAt: instant(r.produced_at),
+    printedBy: r.printed_by,
+    printedAt: instantOrNull(r.printed_at),
+  }));
+}
+
+/** Marks a batch and its letters printed; false when it was already marked (or is not this practice's). */
+export async function markLetterBatchPrinted(tx: Tx, practiceId: string, batchId: string, staffId: string | null, at: Date): Promise<boolean> {
+  const updated = await tx`
+    update letter_batches set printed_by = ${staffId}, printed_at = ${at.toISOString()}::timestamptz
+    where practice_id = ${practiceId} and id = ${batchId} and printed_at is null
+    returning id`;
+  if (updated.length === 0) return false;
+  await tx`
+    update letters set status = 'printed', printed_at = ${at.toISOString()}::timestamptz
+    where practice_id = ${practiceId} and batch_id = ${batchId}`;
+  return true;
+}

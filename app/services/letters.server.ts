@@ -1,0 +1,404 @@
+import type { Writable } from "node:stream";
+import { parse } from "csv-parse/sync";
+import { withoutPractice, withPractice, withPracticeSql } from "../../db/tenancy.server";
+import { hashToken, randomToken } from "../auth/tokens.server";
+import { getEnv } from "../env.server";
+import { formatLongDay, formatLongUkDate, ukLocalDay } from "../domain/calendar";
+import { EXCLUSION_LABELS, exclusionReason } from "../domain/campaign-cohort";
+import {
+  checkRegistrationRow,
+  letterBlocks,
+  linkageKeyName,
+  registrationExpiry,
+  type RegistrationDetails,
+  type RegistrationField,
+} from "../domain/letters";
+import { isCampaignTemplateKey, practiceContact, type CampaignTemplateKey } from "../domain/message-templates";
+import { PERSONAL_LINK_DAYS } from "../domain/outbox";
+import { formatNhsNumber } from "../domain/nhs-number";
+import { createLetterWriter, type LetterRecipient, type LetterSender } from "../letters/letter-pdf.server";
+import { getCampaign } from "../models/campaigns.server";
+import {
+  insertLetterBatch,
+  insertLetterMessage,
+  insertLetters,
+  listCampaignLetterPatients,
+  listLetterBatches,
+  listLetterPatientsByNhsNumber,
+  markLetterBatchPrinted,
+  type LetterBatchRow,
+  type LetterPatient,
+} from "../models/letters.server";
+import { upsertPersonalLinks } from "../models/outbox.server";
+import { appendAuditEventSql } from "../models/audit.server";
+import { getPatientByNhsNumber, type Patient } from "../models/patients.server";
+import { getPracticeById } from "../models/practices.server";
+import { accessStateOfPatient } from "./access-states.server";
+import { campaignVariables } from "./campaigns.server";
+import { prepareTemplate, personalise } from "./message-render.server";
+import type { StaffContext } from "./staff-session.server";
+
+// Printed letters (issue 8). Producing a batch happens in two steps so that
+// nothing is printed from bad input: `prepare…` checks every row and records
+// the batch (letters and audit, never a key) in one transaction, or changes
+// nothing and names each problem; `writeLetters` then streams the PDF.
+
+/** Who is producing letters: a member of staff, or the command line. */
+export interface LetterActor {
+  practiceId: string;
+  staffId: string | null;
+  role: string;
+}
+
+export function letterActorOf(context: StaffContext): LetterActor {
+  return { practiceId: context.practice.id, staffId: context.user.id, role: context.role };
+}
+
+/** A problem with one row of a batch file, or with the file itself (row null). */
+export interface LetterProblem {
+  row: number | null;
+  field: RegistrationField | null;
+  message: string;
+}
+
+export type PreparedResult = { ok: true; letters: PreparedLetters } | { ok: false; problems: LetterProblem[] };
+
+/** A recorded batch, ready to be written: everything the PDF needs, held only until it is written. */
+export interface PreparedLetters {
+  batchId: string;
+  count: number;
+  fileName: string;
+  write(output: Writable): Promise<{ pages: number }>;
+}
+
+export const MAX_BATCH_LETTERS = 10_000;
+const REGISTRATION_COLUMNS: Record<string, RegistrationField> = {
+  nhs_number: "nhsNumber",
+  account_id: "accountId",
+  linkage_key: "linkageKey",
+  passphrase: "linkageKey",
+};
+
+export interface RegistrationRow extends Record<RegistrationField, string> {
+  /** As a spreadsheet numbers it: the header is row 1. */
+  row: number;
+}
+
+/**
+ * A registration batch file (`nhs_number,account_id,linkage_key`, as EMIS Web or SystmOne export
+ * it; `passphrase` is read as linkage_key). Read in memory: it holds keys, so it never touches disk.
+ */
+export function readRegistrationCsv(text: string): { ok: true; rows: RegistrationRow[] } | { ok: false; problems: LetterProblem[] } {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    return { ok: false, problems: [{ row: line ?? null, field: null, message: `The file could not be read as CSV${line ? ` at row ${line}` : ""}: check its quotes and commas.` }] };
+  }
+  const [header, ...body] = records;
+  const columns = (header ?? []).map((name) => REGISTRATION_COLUMNS[name.trim().toLowerCase()] ?? null);
+  const missing = (["nhsNumber", "accountId", "linkageKey"] as const).filter((field) => !columns.includes(field));
+  if (missing.length > 0) {
+    return { ok: false, problems: [{ row: 1, field: null, message: "The first row must name the columns nhs_number, account_id and linkage_key (or passphrase)." }] };
+  }
+  if (body.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "The file has no letters in it: only a header row." }] };
+  if (body.length > MAX_BATCH_LETTERS) {
+    return { ok: false, problems: [{ row: null, field: null, message: `A batch can hold at most ${MAX_BATCH_LETTERS.toLocaleString("en-GB")} letters: split the file.` }] };
+  }
+  return {
+    ok: true,
+    rows: body.map((record, index) => {
+      const row: RegistrationRow = { row: index + 2, nhsNumber: "", accountId: "", linkageKey: "" };
+      columns.forEach((field, i) => {
+        if (field) row[field] = record[i] ?? "";
+      });
+      return row;
+    }),
+  };
+}
+
+async function senderOf(practiceId: string): Promise<{ sender: LetterSender; clinicalSystem: "emis" | "tpp"; odsCode: string }> {
+  const practice = await withoutPractice((tx) => getPracticeById(tx, practiceId));
+  if (!practice) throw new Error(`practice ${practiceId} not found`);
+  const contact = practiceContact(practice);
+  return {
+    sender: { name: contact.name, addressLines: contact.addressLines, postcode: contact.postcode, phone: contact.phone, email: contact.email, odsCode: practice.odsCode },
+    clinicalSystem: practice.clinicalSystem,
+    odsCode: practice.odsCode,
+  };
+}
+
+function recipientOf(patient: LetterPatient, largePrint: boolean): LetterRecipient {
+  const name = `${patient.givenName} ${patient.familyName}`;
+  return {
+    addressLines: [name, ...patient.addressLines, ...(patient.postcode ? [patient.postcode] : [])],
+    salutationName: name,
+    largePrint: largePrint || patient.largePrint,
+  };
+}
+
+/** Why no letter can go to this patient, or null. */
+function whyNoLetter(patient: LetterPatient): string | null {
+  const name = `${patient.givenName} ${patient.familyName}`;
+  if (patient.deceased) return `${name} is recorded as deceased`;
+  if (!patient.registered) return `${name} is no longer registered at the practice`;
+  if (patient.addressLines.length === 0 && !patient.postcode) return `${name} has no address on record`;
+  return null;
+}
+
+const fileDay = (now: Date) => ukLocalDay(now);
+
+/**
+ * Checks a registration batch (or one letter: a batch of one) and records it. `largePrint` sets
+ * every letter in large print; otherwise each follows the patient's record.
+ */
+export async function prepareRegistrationLetters(
+  actor: LetterActor,
+  rows: RegistrationRow[],
+  options: { largePrint: boolean },
+  now = new Date(),
+): Promise<PreparedResult> {
+  const problems: LetterProblem[] = [];
+  const checked: { row: number; details: RegistrationDetails }[] = [];
+  const rowOfNhsNumber = new Map<string, number>();
+  for (const row of rows) {
+    const result = checkRegistrationRow(row);
+    if (!result.ok) {
+      for (const p of result.problems) problems.push({ row: row.row, field: p.field, message: `Row ${row.row}: ${p.message}.` });
+      continue;
+    }
+    const earlier = rowOfNhsNumber.get(result.details.nhsNumber);
+    if (earlier !== undefined) {
+      problems.push({ row: row.row, field: "nhsNumber", message: `Row ${row.row}: NHS number ${formatNhsNumber(result.details.nhsNumber)} is also on row ${earlier}: one letter per patient.` });
+      continue;
+    }
+    rowOfNhsNumber.set(result.details.nhsNumber, row.row);
+    checked.push({ row: row.row, details: result.details });
+  }
+  const { sender, clinicalSystem, odsCode } = await senderOf(actor.practiceId);
+  return withPracticeSql(actor.practiceId, async (tx): Promise<PreparedResult> => {
+    const found = new Map((await listLetterPatientsByNhsNumber(tx, actor.practiceId, checked.map((c) => c.details.nhsNumber))).map((p) => [p.nhsNumber, p]));
+    const letters: { patient: LetterPatient; details: RegistrationDetails }[] = [];
+    for (const { row, details } of checked) {
+      const patient = found.get(details.nhsNumber);
+      const why = patient ? whyNoLetter(patient) : `no patient at the practice has NHS number ${formatNhsNumber(details.nhsNumber)}`;
+      if (why || !patient) problems.push({ row, field: "nhsNumber", message: `Row ${row}: ${why}.` });
+      else letters.push({ patient, details });
+    }
+    if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
+    if (letters.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "There are no letters to produce." }] };
+
+    const batchId = await insertLetterBatch(tx, { practiceId: actor.practiceId, kind: "registration", campaignId: null, templateKey: null, letterCount: letters.length, producedBy: actor.staffId });
+    await insertLetters(
+      tx,
+      { id: batchId, practiceId: actor.practiceId, kind: "registration", templateKey: null, producedBy: actor.staffId, actorRole: actor.role },
+      letters.map(({ patient }) => ({ patientId: patient.id, messageId: null, largePrint: options.largePrint || patient.largePrint })),
+    );
+    const issuedOn = ukLocalDay(now);
+    const keyName = linkageKeyName(clinicalSystem);
+    return {
+      ok: true,
+      letters: {
+        batchId,
+        count: letters.length,
+        fileName: `registration-letters-${odsCode}-${fileDay(now)}.pdf`,
+        async write(output) {
+          const writer = createLetterWriter(output, { sender, total: letters.length, title: `NHS App registration letters, ${sender.name}` });
+          for (const { patient, details } of letters) {
+            await writer.registration({
+              recipient: recipientOf(patient, options.largePrint),
+              issuedOn: formatLongDay(issuedOn),
+              expiresOn: formatLongDay(registrationExpiry(issuedOn)),
+              accountId: details.accountId,
+              linkageKey: details.linkageKey,
+              keyName,
+            });
+          }
+          await writer.end();
+          return { pages: writer.pages };
+        },
+      },
+    };
+  });
+}
+
+/** A postal message: the patient, its row in the outbox (which its personal link belongs to), and that row's values. */
+interface MessageLetterPlan {
+  patient: LetterPatient;
+  messageId: string;
+  variables: Record<string, string>;
+}
+
+/** Records a batch of postal messages, with a fresh personal link for each (only the newest link works). */
+async function prepareMessageLetters(
+  actor: LetterActor,
+  input: { templateKey: CampaignTemplateKey; campaignId: string | null; plans: MessageLetterPlan[]; largePrint: boolean; fileName: string },
+  now: Date,
+): Promise<PreparedResult> {
+  const { sender } = await senderOf(actor.practiceId);
+  const practice = await withoutPractice((tx) => getPracticeById(tx, actor.practiceId));
+  const prepared = await prepareTemplate(input.templateKey, practiceContact(practice!));
+  const expiresAt = new Date(now.getTime() + PERSONAL_LINK_DAYS * 86_400_000);
+  const publicUrl = getEnv().publicUrl;
+  const messageFor = (plan: MessageLetterPlan, linkUrl: string) =>
+    personalise(prepared, {
+      firstName: plan.patient.givenName,
+      linkUrl,
+      linkExpires: formatLongUkDate(expiresAt),
+      reference: plan.variables.reference,
+      date: plan.variables.date,
+    });
+  // A template that cannot be filled in fails here, before anything is recorded, not half-way through the PDF.
+  try {
+    messageFor(input.plans[0]!, `${publicUrl}/r/check`);
+  } catch (error) {
+    return { ok: false, problems: [{ row: null, field: null, message: `The letters could not be prepared: ${(error as Error).message}.` }] };
+  }
+  return withPracticeSql(actor.practiceId, async (tx): Promise<PreparedResult> => {
+    const batchId = await insertLetterBatch(tx, {
+      practiceId: actor.practiceId,
+      kind: "message",
+      campaignId: input.campaignId,
+      templateKey: input.templateKey,
+      letterCount: input.plans.length,
+      producedBy: actor.staffId,
+    });
+    await insertLetters(
+      tx,
+      { id: batchId, practiceId: actor.practiceId, kind: "message", templateKey: input.templateKey, producedBy: actor.staffId, actorRole: actor.role },
+      input.plans.map(({ patient, messageId }) => ({ patientId: patient.id, messageId, largePrint: input.largePrint || patient.largePrint })),
+    );
+    const links = new Map<string, string>();
+    const linkRows = input.plans.map(({ patient, messageId }) => {
+        const token = randomToken();
+        links.set(messageId, `${publicUrl}/r/${token}`);
+        return { messageId, patientId: patient.id, tokenHash: hashToken(token), expiresAt };
+      });
+    await upsertPersonalLinks(tx, actor.practiceId, linkRows);
+    return {
+      ok: true,
+      letters: {
+        batchId,
+        count: input.plans.length,
+        fileName: input.fileName,
+        async write(output) {
+          const writer = createLetterWriter(output, { sender, total: input.plans.length, title: `Letters from ${sender.name}` });
+          for (const plan of input.plans) {
+            const message = messageFor(plan, links.get(plan.messageId)!);
+            await writer.message({ recipient: recipientOf(plan.patient, input.largePrint), date: formatLongUkDate(now), blocks: letterBlocks(message.text) });
+          }
+          await writer.end();
+          return { pages: writer.pages };
+        },
+      },
+    };
+  });
+}
+
+/** A campaign's "needs a letter" patients, as postal messages. */
+export async function prepareCampaignLetters(
+  actor: LetterActor,
+  campaignId: string,
+  options: { largePrint: boolean },
+  now = new Date(),
+): Promise<PreparedResult | null> {
+  const found = await withPracticeSql(actor.practiceId, async (tx) => {
+    const campaign = await getCampaign(tx, campaignId);
+    return campaign ? { campaign, recipients: await listCampaignLetterPatients(tx, actor.practiceId, campaignId) } : null;
+  });
+  if (!found) return null;
+  const { campaign, recipients } = found;
+  if (!isCampaignTemplateKey(campaign.templateKey)) return null;
+  // Someone who has died or left since the campaign was planned is not written to.
+  const plans = recipients.filter(({ patient }) => whyNoLetter(patient) === null);
+  if (plans.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "This campaign has no patients who need a letter." }] };
+  const { odsCode } = await senderOf(actor.practiceId);
+  return prepareMessageLetters(
+    actor,
+    { templateKey: campaign.templateKey, campaignId, plans, largePrint: options.largePrint, fileName: `campaign-letters-${odsCode}-${fileDay(now)}.pdf` },
+    now,
+  );
+}
+
+/**
+ * One patient's postal message, for a patient who asks for it on paper. The same rules as a
+ * campaign decide who may get it (DESIGN §2 "Safeguarding"): the invitation only to a patient
+ * with an active 104 whose contact is private to them. Like a campaign's, the letter is a row of
+ * the outbox, which its personal link belongs to.
+ */
+export async function prepareSingleMessageLetter(
+  actor: LetterActor,
+  input: { nhsNumber: string; templateKey: CampaignTemplateKey; largePrint: boolean },
+  now = new Date(),
+): Promise<PreparedResult> {
+  const problem = (message: string): PreparedResult => ({ ok: false, problems: [{ row: null, field: "nhsNumber", message }] });
+  const checked = await withPractice(actor.practiceId, async (tx) => {
+    const record = await getPatientByNhsNumber(tx, actor.practiceId, input.nhsNumber);
+    if (!record) return null;
+    return { record, access: await accessStateOfPatient(tx, actor.practiceId, record.id) };
+  });
+  if (!checked) return problem(`No patient at the practice has NHS number ${formatNhsNumber(input.nhsNumber)}.`);
+  const { record, access } = checked;
+  const patient = letterPatientOf(record);
+  const why = whyNoLetter(patient);
+  if (why) return problem(`${why}.`);
+  const reason = exclusionReason(
+    input.templateKey,
+    { ...record, registered: patient.registered, state: access.state },
+    ukLocalDay(now),
+  );
+  if (reason) return problem(`This message cannot go to ${record.givenName} ${record.familyName}: ${EXCLUSION_LABELS[reason].toLowerCase()}.`);
+  const practice = await withoutPractice((tx) => getPracticeById(tx, actor.practiceId));
+  const variables = campaignVariables(practice!, now);
+  const messageId = await withPracticeSql(actor.practiceId, (tx) =>
+    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: record.id, templateKey: input.templateKey, variables }),
+  );
+  return prepareMessageLetters(
+    actor,
+    {
+      templateKey: input.templateKey,
+      campaignId: null,
+      plans: [{ patient, messageId, variables }],
+      largePrint: input.largePrint,
+      fileName: `letter-${record.nhsNumber}-${fileDay(now)}.pdf`,
+    },
+    now,
+  );
+}
+
+function letterPatientOf(record: Patient): LetterPatient {
+  return {
+    id: record.id,
+    nhsNumber: record.nhsNumber,
+    givenName: record.givenName,
+    familyName: record.familyName,
+    addressLines: [record.addressLine1, record.addressLine2, record.addressLine3, record.addressLine4].filter((l): l is string => Boolean(l)),
+    postcode: record.postcode,
+    largePrint: record.largePrint,
+    registered: record.registration === "registered",
+    deceased: record.deceased,
+  };
+}
+
+export async function listBatches(context: StaffContext, limit = 50): Promise<LetterBatchRow[]> {
+  return withPracticeSql(context.practice.id, (tx) => listLetterBatches(tx, context.practice.id, limit));
+}
+
+/** Staff confirm a batch came off the printer. Audited; false when it was already marked. */
+export async function markBatchPrinted(context: StaffContext, batchId: string, now = new Date()): Promise<boolean> {
+  return withPracticeSql(context.practice.id, async (tx) => {
+    const marked = await markLetterBatchPrinted(tx, context.practice.id, batchId, context.user.id, now);
+    if (marked) {
+      await appendAuditEventSql(tx, {
+        practiceId: context.practice.id,
+        actorId: context.user.id,
+        actorRole: context.role,
+        action: "letters.printed",
+        subjectType: "letter-batch",
+        subjectId: batchId,
+      });
+    }
+    return marked;
+  });
+}
