@@ -44,6 +44,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
     { href: "/staff/team", label: staffContent.nav.team, show: can(viewer.role, "manage-staff") },
     { href: "/staff/import", label: staffContent.nav.importPatients, show: can(viewer.role, "import-patients") },
     { href: "/staff/campaigns", label: staffContent.nav.campaigns, show: can(viewer.role, "run-campaigns") },
+    { href: "/staff/letters", label: staffContent.nav.letters, show: can(viewer.role, "print-letters") },
     {
       href: "/staff/mail",
       label: staffContent.nav.developmentMail,

@@ -32,3 +32,75 @@ export const letterContent = {
   },
 } as const;
 
+
+// What staff read on the letters pages (/staff/letters…).
+
+export const lettersPageContent = {
+  title: "Letters",
+  intro: "Letters print as one PDF per batch, one letter to a page, with the address placed for a DL or C5 window envelope. Letters are in large print (16 point) when the patient's record asks for it, or when you choose it.",
+  registrationLink: "NHS App registration letters",
+  registrationLinkHint: "For patients who cannot prove who they are in the NHS App with photo ID.",
+  messageLink: "A message by post for one patient",
+  messageLinkHint: "The opt-out announcement or the invitation to ask for access, on paper.",
+  campaignsHeading: "Campaign letters",
+  campaignsIntro: "Patients in a campaign with no email address need the message by post.",
+  campaignsHead: ["Campaign", "Started", "Letters", ""],
+  noCampaignLetters: "No campaign has patients who need a letter.",
+  printCampaign: (n: number) => `Produce ${n.toLocaleString("en-GB")} letter${n === 1 ? "" : "s"}`,
+  printCampaignFor: (name: string) => ` for ${name}`,
+  notStarted: "Not started",
+  batchesHeading: "Batches produced",
+  batchesHead: ["Produced", "Letters", "By", "Printed", ""],
+  noBatches: "No letters have been produced yet.",
+  batchKind: { registration: "NHS App registration", message: "Message by post" } as Record<"registration" | "message", string>,
+  markPrinted: "Mark printed",
+  markPrintedFor: (when: string) => ` (batch produced ${when})`,
+  printedBy: (when: string, who: string | null) => (who ? `${when} by ${who}` : when),
+  notPrinted: "Not yet",
+  marked: "Batch marked printed.",
+  alreadyMarked: "That batch was already marked printed.",
+  downloadNote: "The PDF downloads straight away. The batch is recorded when it is produced: mark it printed once it is in the post.",
+};
+
+export const registrationPageContent = {
+  title: "NHS App registration letters",
+  intro: (keyName: string) =>
+    `Each letter gives the patient the practice's ODS code, their Account ID and their ${keyName}, from the clinical system. The details stop working 14 days after the letter is issued. Nothing you type or upload here is kept: only that a letter was produced, for whom, by whom and when.`,
+  oneHeading: "One patient",
+  nhsNumber: "NHS number",
+  nhsNumberHint: "For example, 943 476 5919",
+  accountId: "Account ID",
+  linkageKey: (keyName: string) => keyName,
+  largePrint: "Large print (16 point) for this letter",
+  produceOne: "Produce the letter",
+  batchHeading: "Many patients, from a file",
+  file: "CSV file",
+  fileHint: "With the columns nhs_number, account_id and linkage_key (or passphrase), as exported from the clinical system. Up to 10,000 letters.",
+  batchLargePrint: "Large print (16 point) for every letter",
+  produceBatch: "Produce the letters",
+  back: "Back to letters",
+  errors: {
+    nhsNumber: "Enter a valid 10-digit NHS number",
+    accountId: "Enter the Account ID",
+    linkageKey: (keyName: string) => `Enter the ${keyName}`,
+    tooLong: "Enter 100 characters or fewer",
+    noFile: "Choose a CSV file",
+    tooLarge: "The file must be smaller than 2 MB",
+    notAForm: "The file could not be received: try again",
+  },
+};
+
+export const messageLetterPageContent = {
+  title: "A message by post for one patient",
+  intro: "The same words as the email, laid out as a letter, with the patient's own link and a QR code for it. The same rules decide who may get each message as for a campaign.",
+  nhsNumber: "NHS number",
+  nhsNumberHint: "For example, 943 476 5919",
+  templateLegend: "Which message?",
+  largePrint: "Large print (16 point)",
+  produce: "Produce the letter",
+  back: "Back to letters",
+  errors: {
+    nhsNumber: "Enter a valid 10-digit NHS number",
+    template: "Choose which message",
+  },
+};

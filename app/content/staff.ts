@@ -85,6 +85,7 @@ export const staffContent = {
     team: "Team",
     importPatients: "Import patient list",
     campaigns: "Campaigns",
+    letters: "Letters",
     developmentMail: "Mail sent (development)",
     audit: "Audit trail",
     exports: "At-risk review and exports",

@@ -76,3 +76,25 @@ export async function receiveFileUpload(
 export async function discardUpload(file: UploadedFile | null): Promise<void> {
   if (file) await rm(file.filePath, { force: true });
 }
+
+export type ReceivedText = { ok: true; fields: FormData; text: string | null } | { ok: false; problem: "too-large" | "not-multipart" };
+
+/**
+ * Reads a multipart form whose one small file is kept in memory and never written to disk: for a
+ * file of secrets (registration keys) that must not outlive the request.
+ */
+export async function receiveSmallTextUpload(request: Request, options: { field: string; maxBytes: number }): Promise<ReceivedText> {
+  const handler = createMemoryUploadHandler({ maxPartSize: options.maxBytes });
+  let fields: FormData;
+  try {
+    fields = await parseMultipartFormData(request, handler);
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, problem: "too-large" };
+    if (error instanceof TypeError) return { ok: false, problem: "not-multipart" };
+    throw error;
+  }
+  const value = fields.get(options.field);
+  fields.delete(options.field);
+  if (!value || typeof value === "string" || value.size === 0) return { ok: true, fields, text: null };
+  return { ok: true, fields, text: await value.text() };
+}

@@ -133,15 +133,29 @@ export function createLetterWriter(output: Writable, options: { sender: LetterSe
     doc.font("regular").fontSize(large ? 14 : 9).text(lines.join("\n"), { width: HEADER.width });
   }
 
-  /** The address, inside the envelope window whatever its length: smaller type before it would spill. */
+  /**
+   * The address, inside the envelope window whatever its length: smaller type before it would
+   * spill, and at the smallest size each line on one line of its own, shortened if it must be, so
+   * that the postcode (the last line, and what the post is sorted by) is never lost.
+   */
   function address(lines: string[]) {
+    const left = ADDRESS_WINDOW.left + WINDOW_INSET;
+    const top = ADDRESS_WINDOW.top + WINDOW_INSET;
     const width = ADDRESS_WINDOW.width - 2 * WINDOW_INSET;
     const height = ADDRESS_WINDOW.height - 2 * WINDOW_INSET;
     const text = lines.join("\n");
     doc.font("regular");
     const fits = ADDRESS_SIZES.find((s) => doc.fontSize(s).heightOfString(text, { width }) <= height);
-    doc.fontSize(fits ?? ADDRESS_SIZES.at(-1)!);
-    doc.text(text, ADDRESS_WINDOW.left + WINDOW_INSET, ADDRESS_WINDOW.top + WINDOW_INSET, { width, height, ellipsis: true });
+    if (fits !== undefined) {
+      doc.fontSize(fits).text(text, left, top, { width });
+      return;
+    }
+    const smallest = ADDRESS_SIZES.at(-1)!;
+    doc.fontSize(smallest);
+    const lineHeight = doc.currentLineHeight(true);
+    lines.forEach((line, i) => {
+      doc.text(line, left, top + i * lineHeight, { width, height: lineHeight, lineBreak: false, ellipsis: true });
+    });
   }
 
   function dateLine(day: string) {

@@ -13,7 +13,7 @@ import {
   type RegistrationDetails,
   type RegistrationField,
 } from "../domain/letters";
-import { isCampaignTemplateKey, practiceContact, type CampaignTemplateKey } from "../domain/message-templates";
+import { isCampaignTemplateKey, practiceContact, type CampaignTemplateKey, type TemplateKey } from "../domain/message-templates";
 import { PERSONAL_LINK_DAYS } from "../domain/outbox";
 import { formatNhsNumber } from "../domain/nhs-number";
 import { createLetterWriter, type LetterRecipient, type LetterSender } from "../letters/letter-pdf.server";
@@ -34,7 +34,7 @@ import { appendAuditEventSql } from "../models/audit.server";
 import { getPatientByNhsNumber, type Patient } from "../models/patients.server";
 import { getPracticeById } from "../models/practices.server";
 import { accessStateOfPatient } from "./access-states.server";
-import { campaignVariables } from "./campaigns.server";
+import { campaignVariables, listPracticeCampaignSummaries } from "./campaigns.server";
 import { prepareTemplate, personalise } from "./message-render.server";
 import type { StaffContext } from "./staff-session.server";
 
@@ -401,4 +401,23 @@ export async function markBatchPrinted(context: StaffContext, batchId: string, n
     }
     return marked;
   });
+}
+
+export interface CampaignLetters {
+  id: string;
+  templateKey: TemplateKey;
+  createdAt: Date;
+  startedAt: Date | null;
+  letters: number;
+}
+
+/** The letters page: campaigns with patients who need a letter, and the batches produced. */
+export async function lettersOverview(context: StaffContext): Promise<{ batches: LetterBatchRow[]; campaigns: CampaignLetters[] }> {
+  const [batches, campaigns] = await Promise.all([listBatches(context), listPracticeCampaignSummaries(context.practice.id)]);
+  return {
+    batches,
+    campaigns: campaigns
+      .filter((c) => c.counts.letters > 0)
+      .map((c) => ({ id: c.id, templateKey: c.templateKey, createdAt: c.createdAt, startedAt: c.startedAt, letters: c.counts.letters })),
+  };
 }

@@ -1,0 +1,302 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADDRESS_WINDOW } from "../../app/domain/letters";
+import {
+  markBatchPrinted,
+  prepareCampaignLetters,
+  prepareRegistrationLetters,
+  prepareSingleMessageLetter,
+  readRegistrationCsv,
+  type LetterActor,
+  type PreparedResult,
+} from "../../app/services/letters.server";
+import { createCampaign } from "../../app/services/campaigns.server";
+import { resolvePersonalLink } from "../../app/services/personal-links.server";
+import { addPractice } from "../../app/services/practices.server";
+import type { StaffContext } from "../../app/services/staff-session.server";
+import { readPdf, type PdfPage } from "../helpers/pdf-text";
+import { runCli } from "../helpers/run-command";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+// Issue 8: letters read back from the PDF (text extraction), each field in the
+// right patient's letter; keys never kept; every letter audited; bad input
+// refused with nothing produced.
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+
+/** Collects a PDF written to a stream. */
+class Collect extends Writable {
+  chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.chunks.push(chunk);
+    done();
+  }
+  get bytes() {
+    return new Uint8Array(Buffer.concat(this.chunks));
+  }
+}
+
+async function writePdf(result: PreparedResult): Promise<PdfPage[]> {
+  if (!result.ok) throw new Error(`not prepared: ${JSON.stringify(result.problems)}`);
+  const out = new Collect();
+  await result.letters.write(out);
+  return readPdf(out.bytes);
+}
+
+/** The pages of each letter, by the footer every page carries ("Letter 2 of 3, page 1"). */
+function letters(pages: PdfPage[]): string[] {
+  const byLetter: string[] = [];
+  for (const page of pages) {
+    const n = Number(/Letter (\d+) of/.exec(page.text)![1]);
+    byLetter[n - 1] = (byLetter[n - 1] ?? "") + page.text;
+  }
+  return byLetter;
+}
+
+/** Text as one line: a name broken at a hyphen across two lines reads as one word again. */
+const flat = (text: string) => text.replace(/-\s+/g, "-").replace(/\s+/g, " ");
+
+describe("printed letters", () => {
+  let db: TestDatabase;
+  let emis: LetterActor;
+  let tpp: LetterActor;
+  let manager: StaffContext;
+  const NHS = { welsh: "9434765919", hostile: "9434765870", long: "9434765862", gone: "9434765854", atRisk: "9434765846", plain: "9434765838" };
+  const HOSTILE = `=HYPERLINK("http://evil.example","click") <script>alert('x')</script>`;
+  const LONG_FAMILY = "Featherstonehaugh-Cholmondeley-Wolstenholme-Postlethwaite-Marjoribanks";
+
+  async function addPatient(practiceId: string, nhs: string, fields: Partial<Record<string, unknown>>) {
+    const [row] = await db.admin<{ id: string }[]>`
+      insert into patients ${db.admin({
+        practice_id: practiceId,
+        nhs_number: nhs,
+        given_name: "Ann",
+        family_name: "Example",
+        date_of_birth: "1970-01-01",
+        address_line_1: "1 High Street",
+        address_line_2: "Leeds",
+        postcode: "LS1 4AP",
+        ...fields,
+      })} returning id`;
+    return row!.id;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const a = await addPractice({ odsCode: "L10001", name: "Letterbox Surgery", clinicalSystem: "emis", phone: "0113 496 0001" });
+    const b = await addPractice({ odsCode: "L20002", name: "Meddygfa'r Bont", clinicalSystem: "tpp" });
+    if (!a.ok || !b.ok) throw new Error("could not add practices");
+    const [user] = await db.admin<{ id: string }[]>`insert into staff_users (email, name, status) values ('rhian@example.org', 'Rhian Reception', 'active') returning id`;
+    await db.admin`insert into staff_memberships (staff_user_id, practice_id, role) values (${user!.id}, ${a.practice.id}, 'reception')`;
+    emis = { practiceId: a.practice.id, staffId: user!.id, role: "reception" };
+    tpp = { practiceId: b.practice.id, staffId: null, role: "cli" };
+    manager = {
+      sessionTokenHash: "unused",
+      user: { id: user!.id, name: "Rhian Reception", email: "rhian@example.org" },
+      practice: { id: a.practice.id, odsCode: "L10001", name: "Letterbox Surgery", clinicalSystem: "emis", goLiveDate: null },
+      role: "reception",
+      memberships: [],
+      developmentMail: false,
+    };
+    await addPatient(a.practice.id, NHS.welsh, { given_name: "Siân", family_name: "Llŷr-Ŵyn", address_line_1: "Tŷ Gwyn, 5 Heol y Frenhines", address_line_2: "Caerdydd", postcode: "CF10 1AA" });
+    await addPatient(a.practice.id, NHS.hostile, { given_name: "Zoë", family_name: HOSTILE });
+    await addPatient(a.practice.id, NHS.long, {
+      given_name: "Bartholomew-Maximilian",
+      family_name: LONG_FAMILY,
+      address_line_1: "Flat 1234, The Very Long Named Residential Development Building",
+      address_line_2: "Somewhere Along The Extraordinarily Long Road",
+      address_line_3: "Little Snoring-on-the-Marsh",
+      address_line_4: "Norfolk",
+      large_print: true,
+    });
+    await addPatient(a.practice.id, NHS.gone, { registration: "deregistered" });
+    await addPatient(b.practice.id, NHS.plain, { given_name: "Gethin", family_name: "Jones" });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  describe("registration letters", () => {
+    const rows = [
+      { row: 2, nhsNumber: "943 476 5919", accountId: "1000000001", linkageKey: "AB12-CD34-EF56" },
+      { row: 3, nhsNumber: NHS.hostile, accountId: "1000000002", linkageKey: "GH78-IJ90-KL12" },
+      { row: 4, nhsNumber: NHS.long, accountId: "1000000003", linkageKey: "MN34-OP56-QR78" },
+    ];
+    let pages: PdfPage[] = [];
+    let batchId = "";
+
+    beforeAll(async () => {
+      const prepared = await prepareRegistrationLetters(emis, rows, { largePrint: false }, NOW);
+      if (prepared.ok) batchId = prepared.letters.batchId;
+      pages = await writePdf(prepared);
+    });
+
+    it("puts every field of each patient in that patient's letter, and no one else's", () => {
+      const byLetter = letters(pages).map(flat);
+      expect(byLetter).toHaveLength(3);
+      const expected = [
+        { name: "Siân Llŷr-Ŵyn", address: ["Tŷ Gwyn, 5 Heol y Frenhines", "Caerdydd", "CF10 1AA"], account: "1000000001", key: "AB12-CD34-EF56" },
+        { name: `Zoë ${HOSTILE}`, address: ["1 High Street", "LS1 4AP"], account: "1000000002", key: "GH78-IJ90-KL12" },
+        { name: `Bartholomew-Maximilian ${LONG_FAMILY}`, address: ["Little Snoring-on-the-Marsh", "Norfolk", "LS1 4AP"], account: "1000000003", key: "MN34-OP56-QR78" },
+      ];
+      expected.forEach((letter, i) => {
+        const text = byLetter[i]!;
+        expect(text).toContain(`Dear ${letter.name},`);
+        for (const line of letter.address) expect(text).toContain(line);
+        expect(text).toContain(`Account ID ${letter.account}`);
+        expect(text).toContain(`Linkage Key ${letter.key}`);
+        expect(text).toContain("ODS code (practice code) L10001");
+        expect(text).toContain("Letterbox Surgery");
+        expect(text).toContain("Issued on 21 November 2026. These details stop working on 5 December 2026.");
+        for (const other of expected.filter((o) => o !== letter)) expect(text).not.toContain(other.key);
+      });
+    });
+
+    it("sets each address inside the envelope window, however long", () => {
+      const window = { left: ADDRESS_WINDOW.left, right: ADDRESS_WINDOW.left + ADDRESS_WINDOW.width, top: ADDRESS_WINDOW.top, bottom: ADDRESS_WINDOW.top + ADDRESS_WINDOW.height };
+      const firstPages = pages.filter((p) => /page 1$/m.test(p.text) || p.text.includes(", page 1"));
+      expect(firstPages).toHaveLength(3);
+      for (const page of firstPages) {
+        const postcodeOrTown = page.items.find((i) => ["CF10 1AA", "LS1 4AP"].includes(i.text))!;
+        const addressItems = page.items.filter((i) => i.top >= postcodeOrTown.top - 80 && i.top <= postcodeOrTown.top && i.x < window.right);
+        for (const item of addressItems) {
+          expect(item.x).toBeGreaterThanOrEqual(window.left);
+          expect(item.top).toBeGreaterThanOrEqual(window.top);
+          expect(item.top + item.size).toBeLessThanOrEqual(window.bottom);
+        }
+        expect(postcodeOrTown.top + postcodeOrTown.size).toBeLessThanOrEqual(window.bottom);
+      }
+    });
+
+    it("prints in large print (16 point or more) when the patient's record asks for it", () => {
+      const sizeOf = (letter: number, text: string) =>
+        pages.filter((p) => p.text.includes(`Letter ${letter} of`)).flatMap((p) => p.items).find((i) => i.text.startsWith(text))!.size;
+      expect(sizeOf(1, "Here are the details")).toBeLessThan(16);
+      expect(sizeOf(3, "Here are the details")).toBeGreaterThanOrEqual(16);
+    });
+
+    it("records and audits each letter (who, when, for whom) and keeps no key or Account ID anywhere", async () => {
+      const stored = await db.admin<{ n: number }[]>`select count(*)::int as n from letters where batch_id = ${batchId} and produced_by = ${emis.staffId}`;
+      expect(stored[0]!.n).toBe(3);
+      const audit = await db.admin<{ actor_id: string; subject_id: string }[]>`
+        select actor_id, subject_id from audit_events where action = 'letter.produced' and summary ->> 'batchId' = ${batchId}`;
+      expect(audit).toHaveLength(3);
+      expect(audit.every((a) => a.actor_id === emis.staffId)).toBe(true);
+      const dump = await db.admin<{ text: string }[]>`
+        select string_agg(t::text, ' ') as text from (
+          select row_to_json(a)::text as t from audit_events a union all select row_to_json(l)::text from letters l
+          union all select row_to_json(b)::text from letter_batches b) x`;
+      for (const row of rows) {
+        expect(dump[0]!.text).not.toContain(row.linkageKey);
+        expect(dump[0]!.text).not.toContain(row.accountId);
+      }
+    });
+
+    it("names the practice's system's word for the key: a SystmOne practice's letter asks for the Passphrase", async () => {
+      const pagesTpp = await writePdf(await prepareRegistrationLetters(tpp, [{ row: 2, nhsNumber: NHS.plain, accountId: "77", linkageKey: "correct horse battery staple" }], { largePrint: true }, NOW));
+      const text = flat(pagesTpp.map((p) => p.text).join(" "));
+      expect(text).toContain("Passphrase correct horse battery staple");
+      expect(text).not.toContain("Linkage Key");
+      expect(text).toContain("Meddygfa'r Bont");
+    });
+
+    it("refuses a batch with any bad row, naming each row and field, and produces and records nothing", async () => {
+      const before = await db.admin<{ n: number }[]>`select count(*)::int as n from letters`;
+      const result = await prepareRegistrationLetters(
+        emis,
+        [
+          { row: 2, nhsNumber: NHS.welsh, accountId: "1", linkageKey: "k" },
+          { row: 3, nhsNumber: "1234567890", accountId: "2", linkageKey: "k" },
+          { row: 4, nhsNumber: NHS.gone, accountId: "3", linkageKey: "k" },
+          { row: 5, nhsNumber: NHS.welsh, accountId: "4", linkageKey: "" },
+          { row: 6, nhsNumber: NHS.plain, accountId: "5", linkageKey: "k" },
+          { row: 7, nhsNumber: NHS.welsh, accountId: "6", linkageKey: "k" },
+        ],
+        { largePrint: false },
+        NOW,
+      );
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems.map((p) => p.message)).toEqual([
+        "Row 3: the NHS number is not valid.",
+        "Row 4: Ann Example is no longer registered at the practice.",
+        "Row 5: the Linkage Key or passphrase is missing.",
+        "Row 6: no patient at the practice has NHS number 943 476 5838.",
+        "Row 7: NHS number 943 476 5919 is also on row 2: one letter per patient.",
+      ]);
+      const after = await db.admin<{ n: number }[]>`select count(*)::int as n from letters`;
+      expect(after[0]!.n).toBe(before[0]!.n);
+    });
+
+    it("reads the batch file as the clinical systems export it, and names a file that is not one", () => {
+      const read = readRegistrationCsv("\uFEFFNHS_Number,Account_ID,Passphrase\r\n943 476 5919,1,correct horse\r\n");
+      expect(read).toEqual({ ok: true, rows: [{ row: 2, nhsNumber: "943 476 5919", accountId: "1", linkageKey: "correct horse" }] });
+      expect(readRegistrationCsv("name,dob\nAnn,1970")).toMatchObject({ ok: false, problems: [{ row: 1 }] });
+      expect(readRegistrationCsv('nhs_number,account_id,linkage_key\n"943,1,2\n')).toMatchObject({ ok: false });
+    });
+  });
+
+  describe("postal messages", () => {
+    it("gives a campaign's patients with no email the message by post, each with a personal link that works", async () => {
+      const campaign = await createCampaign({ practiceId: emis.practiceId, templateKey: "opt-out-announcement", actor: { id: emis.staffId, role: "manager" }, now: NOW });
+      expect(campaign.letters).toBe(3);
+      const prepared = await prepareCampaignLetters(emis, campaign.id, { largePrint: false }, NOW);
+      const pages = await writePdf(prepared!);
+      const byLetter = letters(pages).map(flat);
+      // Siân, Zoë and Bartholomew have no email; Ann (deregistered) is not written to.
+      expect(byLetter).toHaveLength(3);
+      expect(byLetter.join(" ")).not.toContain("Dear Ann,");
+      const sian = byLetter.find((t) => t.includes("Dear Siân,"))!;
+      expect(sian).toContain("Tŷ Gwyn, 5 Heol y Frenhines");
+      expect(sian).toContain("If you do not want this");
+      const link = /(http\S+\/r\/(\S+))/.exec(sian)!;
+      const holder = await resolvePersonalLink(link[2]!, NOW);
+      const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${NHS.welsh}`;
+      expect(holder).toMatchObject({ practiceId: emis.practiceId, patientId: patient!.id });
+    });
+
+    it("sends one patient the invitation only under the campaign's rules: not without an active 104", async () => {
+      const refused = await prepareSingleMessageLetter(emis, { nhsNumber: NHS.welsh, templateKey: "opt-in-invitation", largePrint: false }, NOW);
+      expect(refused).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining("no active 104") }] });
+      const pages = await writePdf(await prepareSingleMessageLetter(emis, { nhsNumber: NHS.welsh, templateKey: "opt-out-announcement", largePrint: true }, NOW));
+      expect(pages.length).toBeGreaterThanOrEqual(1);
+      expect(pages[0]!.items.find((i) => i.text.startsWith("Dear Siân"))!.size).toBeGreaterThanOrEqual(16);
+    });
+
+    it("marks a batch printed once, audited", async () => {
+      const [batch] = await db.admin<{ id: string }[]>`select id from letter_batches where practice_id = ${emis.practiceId} order by produced_at limit 1`;
+      expect(await markBatchPrinted(manager, batch!.id, NOW)).toBe(true);
+      expect(await markBatchPrinted(manager, batch!.id, NOW)).toBe(false);
+      const [row] = await db.admin<{ status: string }[]>`select distinct status from letters where batch_id = ${batch!.id}`;
+      expect(row!.status).toBe("printed");
+      const audit = await db.admin`select 1 from audit_events where action = 'letters.printed' and subject_id = ${batch!.id}`;
+      expect(audit).toHaveLength(1);
+    });
+  });
+
+  describe("the letters command", () => {
+    it("writes a batch file's letters to -o, and refuses a bad file naming its rows with nothing written", async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "letters-"));
+      const good = path.join(dir, "good.csv");
+      await writeFile(good, `nhs_number,account_id,linkage_key\n${NHS.welsh},555,KEY-ONE\n${NHS.hostile},556,KEY-TWO\n`);
+      const out = path.join(dir, "out.pdf");
+      const ok = await runCli(["letters", "registration", "--practice", "l10001", good, "-o", out], { DATABASE_URL: db.url });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toBe(`Wrote 2 letters (2 pages) to ${out}.\n`);
+      const text = flat((await readPdf(new Uint8Array(await readFile(out)))).map((p) => p.text).join(" "));
+      expect(text).toContain("Linkage Key KEY-ONE");
+      expect(text).toContain("Linkage Key KEY-TWO");
+
+      const bad = path.join(dir, "bad.csv");
+      await writeFile(bad, `nhs_number,account_id,linkage_key\n${NHS.welsh},555,\n`);
+      const badOut = path.join(dir, "bad.pdf");
+      const refused = await runCli(["letters", "registration", "--practice", "L10001", bad, "-o", badOut], { DATABASE_URL: db.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("Row 2: the Linkage Key or passphrase is missing.");
+      await expect(readFile(badOut)).rejects.toThrow();
+    });
+  });
+});
