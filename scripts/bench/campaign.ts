@@ -153,7 +153,7 @@ function verdict(ratio: number, pass: boolean): string {
   return `${ratio.toFixed(2)} ${pass ? "PASS" : "FAIL"}`;
 }
 
-async function createBenchmarkPractice() {
+export async function createBenchmarkPractice() {
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const odsCode = `C${String(randomInt(100_000)).padStart(5, "0")}`;
     const added = await addPractice({ odsCode, name: `Benchmark ${odsCode} (synthetic patients)`, clinicalSystem: "emis" });

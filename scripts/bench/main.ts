@@ -6,6 +6,7 @@ import { parseEnv } from "../../app/env.server";
 import { StartupError } from "../../app/startup-error";
 import { runCampaignBenchmark } from "./campaign";
 import { BenchmarkFailed, runImportBenchmark } from "./import";
+import { runLettersBenchmark } from "./letters";
 
 // `npm run bench -- [name...] [--rows N]`: benchmarks are scripts that print
 // figures and ratios, not timed tests (HOUSE-STYLE.md). Progress goes to
@@ -28,6 +29,7 @@ interface Options {
 const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
   import: (options) => runImportBenchmark(options),
   campaign: () => runCampaignBenchmark(),
+  letters: () => runLettersBenchmark(),
 };
 
 const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N]`;
