@@ -59,6 +59,7 @@ export const lettersPageContent = {
   notPrinted: "Not yet",
   marked: "Batch marked printed.",
   alreadyMarked: "That batch was already marked printed.",
+  chooseAction: "Choose what to do.",
   downloadNote: "The PDF downloads straight away. The batch is recorded when it is produced: mark it printed once it is in the post.",
 };
 
@@ -75,7 +76,7 @@ export const registrationPageContent = {
   produceOne: "Produce the letter",
   batchHeading: "Many patients, from a file",
   file: "CSV file",
-  fileHint: "With the columns nhs_number, account_id and linkage_key (or passphrase), as exported from the clinical system. Up to 10,000 letters.",
+  fileHint: "With the columns NHS number, Account ID and Linkage Key (or Passphrase), as exported from the clinical system. Up to 10,000 letters.",
   batchLargePrint: "Large print (16 point) for every letter",
   produceBatch: "Produce the letters",
   back: "Back to letters",
@@ -87,6 +88,7 @@ export const registrationPageContent = {
     noFile: "Choose a CSV file",
     tooLarge: "The file must be smaller than 2 MB",
     notAForm: "The file could not be received: try again",
+    tryAgain: "Nothing is wrong now: produce the letters again.",
   },
 };
 
@@ -102,5 +104,6 @@ export const messageLetterPageContent = {
   errors: {
     nhsNumber: "Enter a valid 10-digit NHS number",
     template: "Choose which message",
+    tryAgain: "Nothing is wrong now: produce the letter again.",
   },
 };

@@ -30,3 +30,8 @@ export function formError(errors: Partial<Omit<FormErrors, "values">>, form?: Fo
   }
   return data<FormErrors>({ formErrors: errors.formErrors ?? [], fieldErrors: errors.fieldErrors ?? {}, values }, { status: 400 });
 }
+
+/** The same 400, for errors worked out elsewhere with the values that may be shown again. */
+export function problemsResponse(errors: FormErrors) {
+  return data<FormErrors>(errors, { status: 400 });
+}

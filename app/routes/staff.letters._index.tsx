@@ -9,8 +9,7 @@ import { formatUkDateTime } from "../content/campaigns";
 import { lettersPageContent as content } from "../content/letters";
 import { templateName } from "../domain/message-templates";
 import { formError } from "../http/form.server";
-import { pdfDownload } from "../http/pdf-download.server";
-import { letterActorOf, lettersOverview, markBatchPrinted, prepareCampaignLetters } from "../services/letters.server";
+import { campaignLettersProblem, letterActorOf, lettersOverview, markBatchPrinted } from "../services/letters.server";
 
 export const handle = { title: content.title };
 
@@ -25,20 +24,19 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("mark-printed"), batchId: z.uuid() }),
 ]);
 
-// The campaign form posts as a plain form (reloadDocument) so the browser saves the PDF it gets back.
+// A campaign's letters post (as a plain form, so the browser saves the PDF) to
+// /staff/letters/campaign.pdf, which sends the same POST here when it cannot
+// produce them: this says why, and changes nothing.
 export async function action({ request }: ActionFunctionArgs) {
   const context = await requireStaff(request, "print-letters");
   const form = await request.formData();
   const parsed = actionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return formError({ formErrors: ["Choose what to do."] });
+  if (!parsed.success) return formError({ formErrors: [content.chooseAction] });
   if (parsed.data.intent === "mark-printed") {
     const marked = await markBatchPrinted(context, parsed.data.batchId);
     return redirect(`/staff/letters?marked=${marked ? "yes" : "already"}`);
   }
-  const prepared = await prepareCampaignLetters(letterActorOf(context), parsed.data.campaignId, { largePrint: false });
-  if (!prepared) throw new Response("There is no such campaign.", { status: 404 });
-  if (!prepared.ok) return formError({ formErrors: prepared.problems.map((p) => p.message) });
-  return pdfDownload(prepared.letters);
+  return formError({ formErrors: [await campaignLettersProblem(letterActorOf(context), parsed.data.campaignId)] });
 }
 
 export default function LettersPage() {
@@ -81,7 +79,7 @@ export default function LettersPage() {
                 name,
                 c.startedAt ? formatUkDateTime(c.startedAt) : content.notStarted,
                 c.letters.toLocaleString("en-GB"),
-                <Form key={c.id} method="post" reloadDocument>
+                <Form key={c.id} method="post" action="/staff/letters/campaign.pdf" reloadDocument>
                   <input type="hidden" name="intent" value="campaign" />
                   <input type="hidden" name="campaignId" value={c.id} />
                   <Button variant="secondary">

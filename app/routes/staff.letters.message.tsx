@@ -1,16 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
 import { Checkbox } from "../components/form-fields";
 import { Button, ErrorSummary, errorList, firstError, Radios, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { messageLetterPageContent as content } from "../content/letters";
 import { CAMPAIGN_TEMPLATE_KEYS, templateName } from "../domain/message-templates";
-import { parseNhsNumber } from "../domain/nhs-number";
-import { formError } from "../http/form.server";
-import { pdfDownload } from "../http/pdf-download.server";
-import { letterActorOf, prepareSingleMessageLetter } from "../services/letters.server";
+import { problemsResponse } from "../http/form.server";
+import { readMessageForm } from "../http/letter-forms.server";
+import { letterActorOf, singleMessageProblems } from "../services/letters.server";
 
 export const handle = { title: content.title };
 
@@ -19,31 +17,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { viewer: toViewer(context) };
 }
 
-const schema = z.object({
-  nhsNumber: z
-    .string()
-    .transform((v) => parseNhsNumber(v))
-    .refine((v) => v.ok, { error: content.errors.nhsNumber })
-    .transform((v) => (v.ok ? v.value : "")),
-  templateKey: z.enum(CAMPAIGN_TEMPLATE_KEYS, { error: content.errors.template }),
-  largePrint: z.literal("yes").optional(),
-});
-
-// A plain form post (reloadDocument): the answer is the PDF, which the browser saves.
+// The form posts to /staff/letters/message.pdf, which answers with the PDF, or sends the same
+// POST here when anything is wrong: this shows what, and changes nothing.
 export async function action({ request }: ActionFunctionArgs) {
   const context = await requireStaff(request, "print-letters");
-  const form = await request.formData();
-  const parsed = schema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    const { formErrors, fieldErrors } = z.flattenError(parsed.error);
-    return formError({ formErrors, fieldErrors }, form);
-  }
-  const prepared = await prepareSingleMessageLetter(letterActorOf(context), {
-    nhsNumber: parsed.data.nhsNumber,
-    templateKey: parsed.data.templateKey,
-    largePrint: parsed.data.largePrint === "yes",
-  });
-  return prepared.ok ? pdfDownload(prepared.letters) : formError({ fieldErrors: { nhsNumber: prepared.problems.map((p) => p.message) } }, form);
+  const form = await readMessageForm(request);
+  if (!form.ok) return problemsResponse(form.problems);
+  const values = { nhsNumber: form.input.nhsNumber, templateKey: form.input.templateKey, ...(form.input.largePrint ? { largePrint: "yes" } : {}) };
+  const problems = await singleMessageProblems(letterActorOf(context), form.input);
+  if (problems.length > 0) return problemsResponse({ formErrors: [], fieldErrors: { nhsNumber: problems.map((p) => p.message) }, values });
+  return problemsResponse({ formErrors: [content.errors.tryAgain], fieldErrors: {}, values });
 }
 
 export default function MessageLetterPage() {
@@ -55,7 +38,7 @@ export default function MessageLetterPage() {
       <ErrorSummary errors={actionErrors ? errorList(actionErrors.fieldErrors, actionErrors.formErrors, ["nhsNumber", "templateKey"]) : []} focusKey={actionErrors} />
       <h1>{content.title}</h1>
       <p>{content.intro}</p>
-      <Form method="post" reloadDocument noValidate>
+      <Form method="post" action="/staff/letters/message.pdf" reloadDocument noValidate>
         <TextInput
           id="nhsNumber"
           name="nhsNumber"

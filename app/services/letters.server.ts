@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import type postgres from "postgres";
 import { parse } from "csv-parse/sync";
 import { withoutPractice, withPractice, withPracticeSql } from "../../db/tenancy.server";
 import { hashToken, randomToken } from "../auth/tokens.server";
@@ -72,6 +73,7 @@ export interface PreparedLetters {
 }
 
 export const MAX_BATCH_LETTERS = 10_000;
+const NO_CAMPAIGN_LETTERS = "This campaign has no patients who need a letter.";
 const REGISTRATION_COLUMNS: Record<string, RegistrationField> = {
   nhs_number: "nhsNumber",
   account_id: "accountId",
@@ -97,7 +99,8 @@ export function readRegistrationCsv(text: string): { ok: true; rows: Registratio
     return { ok: false, problems: [{ row: line ?? null, field: null, message: `The file could not be read as CSV${line ? ` at row ${line}` : ""}: check its quotes and commas.` }] };
   }
   const [header, ...body] = records;
-  const columns = (header ?? []).map((name) => REGISTRATION_COLUMNS[name.trim().toLowerCase()] ?? null);
+  // "NHS Number", "nhs_number" and "NHS-number" are all the same column.
+  const columns = (header ?? []).map((name) => REGISTRATION_COLUMNS[name.trim().toLowerCase().replace(/[\s-]+/g, "_")] ?? null);
   const missing = (["nhsNumber", "accountId", "linkageKey"] as const).filter((field) => !columns.includes(field));
   if (missing.length > 0) {
     return { ok: false, problems: [{ row: 1, field: null, message: "The first row must name the columns nhs_number, account_id and linkage_key (or passphrase)." }] };
@@ -149,16 +152,12 @@ function whyNoLetter(patient: LetterPatient): string | null {
 
 const fileDay = (now: Date) => ukLocalDay(now);
 
-/**
- * Checks a registration batch (or one letter: a batch of one) and records it. `largePrint` sets
- * every letter in large print; otherwise each follows the patient's record.
- */
-export async function prepareRegistrationLetters(
-  actor: LetterActor,
-  rows: RegistrationRow[],
-  options: { largePrint: boolean },
-  now = new Date(),
-): Promise<PreparedResult> {
+interface CheckedRegistration {
+  letters: { patient: LetterPatient; details: RegistrationDetails }[];
+}
+
+/** Every problem with a registration batch, row by row, or the letters it would make. Changes nothing. */
+async function checkRegistration(tx: postgres.TransactionSql, actor: LetterActor, rows: RegistrationRow[]): Promise<{ ok: true; checked: CheckedRegistration } | { ok: false; problems: LetterProblem[] }> {
   const problems: LetterProblem[] = [];
   const checked: { row: number; details: RegistrationDetails }[] = [];
   const rowOfNhsNumber = new Map<string, number>();
@@ -176,19 +175,40 @@ export async function prepareRegistrationLetters(
     rowOfNhsNumber.set(result.details.nhsNumber, row.row);
     checked.push({ row: row.row, details: result.details });
   }
+  const found = new Map((await listLetterPatientsByNhsNumber(tx, actor.practiceId, checked.map((c) => c.details.nhsNumber))).map((p) => [p.nhsNumber, p]));
+  const letters: CheckedRegistration["letters"] = [];
+  for (const { row, details } of checked) {
+    const patient = found.get(details.nhsNumber);
+    const why = patient ? whyNoLetter(patient) : `no patient at the practice has NHS number ${formatNhsNumber(details.nhsNumber)}`;
+    if (why || !patient) problems.push({ row, field: "nhsNumber", message: `Row ${row}: ${why}.` });
+    else letters.push({ patient, details });
+  }
+  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
+  if (letters.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "There are no letters to produce." }] };
+  return { ok: true, checked: { letters } };
+}
+
+/** The problems with a registration batch, without producing or recording anything (none: it can be produced). */
+export async function registrationProblems(actor: LetterActor, rows: RegistrationRow[]): Promise<LetterProblem[]> {
+  const result = await withPracticeSql(actor.practiceId, (tx) => checkRegistration(tx, actor, rows));
+  return result.ok ? [] : result.problems;
+}
+
+/**
+ * Checks a registration batch (or one letter: a batch of one) and records it. `largePrint` sets
+ * every letter in large print; otherwise each follows the patient's record.
+ */
+export async function prepareRegistrationLetters(
+  actor: LetterActor,
+  rows: RegistrationRow[],
+  options: { largePrint: boolean },
+  now = new Date(),
+): Promise<PreparedResult> {
   const { sender, clinicalSystem, odsCode } = await senderOf(actor.practiceId);
   return withPracticeSql(actor.practiceId, async (tx): Promise<PreparedResult> => {
-    const found = new Map((await listLetterPatientsByNhsNumber(tx, actor.practiceId, checked.map((c) => c.details.nhsNumber))).map((p) => [p.nhsNumber, p]));
-    const letters: { patient: LetterPatient; details: RegistrationDetails }[] = [];
-    for (const { row, details } of checked) {
-      const patient = found.get(details.nhsNumber);
-      const why = patient ? whyNoLetter(patient) : `no patient at the practice has NHS number ${formatNhsNumber(details.nhsNumber)}`;
-      if (why || !patient) problems.push({ row, field: "nhsNumber", message: `Row ${row}: ${why}.` });
-      else letters.push({ patient, details });
-    }
-    if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
-    if (letters.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "There are no letters to produce." }] };
-
+    const check = await checkRegistration(tx, actor, rows);
+    if (!check.ok) return check;
+    const { letters } = check.checked;
     const batchId = await insertLetterBatch(tx, { practiceId: actor.practiceId, kind: "registration", campaignId: null, templateKey: null, letterCount: letters.length, producedBy: actor.staffId });
     await insertLetters(
       tx,
@@ -312,7 +332,7 @@ export async function prepareCampaignLetters(
   if (!isCampaignTemplateKey(campaign.templateKey)) return null;
   // Someone who has died or left since the campaign was planned is not written to.
   const plans = recipients.filter(({ patient }) => whyNoLetter(patient) === null);
-  if (plans.length === 0) return { ok: false, problems: [{ row: null, field: null, message: "This campaign has no patients who need a letter." }] };
+  if (plans.length === 0) return { ok: false, problems: [{ row: null, field: null, message: NO_CAMPAIGN_LETTERS }] };
   const { odsCode } = await senderOf(actor.practiceId);
   return prepareMessageLetters(
     actor,
@@ -321,18 +341,27 @@ export async function prepareCampaignLetters(
   );
 }
 
+/** Why a campaign's letters cannot be produced now (the letters page says so when they could not be). */
+export async function campaignLettersProblem(actor: LetterActor, campaignId: string): Promise<string> {
+  const found = await withPracticeSql(actor.practiceId, async (tx) => {
+    const campaign = await getCampaign(tx, campaignId);
+    return campaign ? (await listCampaignLetterPatients(tx, actor.practiceId, campaignId)).filter(({ patient }) => whyNoLetter(patient) === null).length : null;
+  });
+  if (found === null) return "There is no such campaign.";
+  return found === 0 ? NO_CAMPAIGN_LETTERS : "Nothing is wrong now: produce the letters again.";
+}
+
 /**
- * One patient's postal message, for a patient who asks for it on paper. The same rules as a
- * campaign decide who may get it (DESIGN §2 "Safeguarding"): the invitation only to a patient
- * with an active 104 whose contact is private to them. Like a campaign's, the letter is a row of
- * the outbox, which its personal link belongs to.
+ * Whether one patient may get a message by post: the same rules as a campaign (DESIGN §2
+ * "Safeguarding"), so the invitation goes only to a patient with an active 104 whose contact is
+ * private to them. The patient, or the problem.
  */
-export async function prepareSingleMessageLetter(
+async function checkSingleMessage(
   actor: LetterActor,
-  input: { nhsNumber: string; templateKey: CampaignTemplateKey; largePrint: boolean },
-  now = new Date(),
-): Promise<PreparedResult> {
-  const problem = (message: string): PreparedResult => ({ ok: false, problems: [{ row: null, field: "nhsNumber", message }] });
+  input: { nhsNumber: string; templateKey: CampaignTemplateKey },
+  now: Date,
+): Promise<{ ok: true; patient: LetterPatient } | { ok: false; problems: LetterProblem[] }> {
+  const problem = (message: string): { ok: false; problems: LetterProblem[] } => ({ ok: false, problems: [{ row: null, field: "nhsNumber", message }] });
   const checked = await withPractice(actor.practiceId, async (tx) => {
     const record = await getPatientByNhsNumber(tx, actor.practiceId, input.nhsNumber);
     if (!record) return null;
@@ -343,26 +372,37 @@ export async function prepareSingleMessageLetter(
   const patient = letterPatientOf(record);
   const why = whyNoLetter(patient);
   if (why) return problem(`${why}.`);
-  const reason = exclusionReason(
-    input.templateKey,
-    { ...record, registered: patient.registered, state: access.state },
-    ukLocalDay(now),
-  );
+  const reason = exclusionReason(input.templateKey, { ...record, registered: patient.registered, state: access.state }, ukLocalDay(now));
   if (reason) return problem(`This message cannot go to ${record.givenName} ${record.familyName}: ${EXCLUSION_LABELS[reason].toLowerCase()}.`);
+  return { ok: true, patient };
+}
+
+/** The problems with one patient's postal message, changing nothing (none: it can be produced). */
+export async function singleMessageProblems(actor: LetterActor, input: { nhsNumber: string; templateKey: CampaignTemplateKey }, now = new Date()): Promise<LetterProblem[]> {
+  const check = await checkSingleMessage(actor, input, now);
+  return check.ok ? [] : check.problems;
+}
+
+/**
+ * One patient's postal message, for a patient who asks for it on paper. Like a campaign's, the
+ * letter is a row of the outbox, which its personal link belongs to.
+ */
+export async function prepareSingleMessageLetter(
+  actor: LetterActor,
+  input: { nhsNumber: string; templateKey: CampaignTemplateKey; largePrint: boolean },
+  now = new Date(),
+): Promise<PreparedResult> {
+  const check = await checkSingleMessage(actor, input, now);
+  if (!check.ok) return check;
+  const { patient } = check;
   const practice = await withoutPractice((tx) => getPracticeById(tx, actor.practiceId));
   const variables = campaignVariables(practice!, now);
   const messageId = await withPracticeSql(actor.practiceId, (tx) =>
-    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: record.id, templateKey: input.templateKey, variables }),
+    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, templateKey: input.templateKey, variables }),
   );
   return prepareMessageLetters(
     actor,
-    {
-      templateKey: input.templateKey,
-      campaignId: null,
-      plans: [{ patient, messageId, variables }],
-      largePrint: input.largePrint,
-      fileName: `letter-${record.nhsNumber}-${fileDay(now)}.pdf`,
-    },
+    { templateKey: input.templateKey, campaignId: null, plans: [{ patient, messageId, variables }], largePrint: input.largePrint, fileName: `letter-${patient.nhsNumber}-${fileDay(now)}.pdf` },
     now,
   );
 }
