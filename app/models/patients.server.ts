@@ -178,3 +178,10 @@ export async function getPatientsByIds(db: Executor, practiceId: string, ids: re
     .where(and(eq(patients.practiceId, practiceId), inArray(patients.id, [...ids])))
     .orderBy(asc(patients.familyName), asc(patients.givenName), asc(patients.dateOfBirth));
 }
+
+export async function updatePatientLargePrint(db: Executor, practiceId: string, patientId: string, largePrint: boolean): Promise<void> {
+  await db
+    .update(patients)
+    .set({ largePrint, updatedAt: sql`now()` })
+    .where(and(eq(patients.practiceId, practiceId), eq(patients.id, patientId)));
+}

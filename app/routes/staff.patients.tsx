@@ -1,11 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
 import { Button, ErrorSummary, SummaryList, Table, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { staffContent } from "../content/staff";
 import { formatNhsNumber } from "../domain/nhs-number";
-import { viewPatient } from "../services/patient-record.server";
+import { can } from "../domain/permissions";
+import { setLargePrint, viewPatient } from "../services/patient-record.server";
 
 export const handle = {
   title: (data: Awaited<ReturnType<typeof loader>>) =>
@@ -17,7 +20,24 @@ export const handle = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const context = await requireStaff(request, "view-patient");
   const nhsNumber = new URL(request.url).searchParams.get("nhsNumber")?.trim() ?? "";
-  return { viewer: toViewer(context), nhsNumber, lookup: nhsNumber ? await viewPatient(context, nhsNumber) : null };
+  return {
+    viewer: toViewer(context),
+    nhsNumber,
+    lookup: nhsNumber ? await viewPatient(context, nhsNumber) : null,
+    canSetLargePrint: can(context.role, "print-letters"),
+  };
+}
+
+const largePrintSchema = z.object({ nhsNumber: z.string(), largePrint: z.enum(["yes", "no"]) });
+
+// Staff who print letters record whether a patient needs them in large print.
+export async function action({ request }: ActionFunctionArgs) {
+  const context = await requireStaff(request, "print-letters");
+  const parsed = largePrintSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success || !(await setLargePrint(context, parsed.data.nhsNumber, parsed.data.largePrint === "yes"))) {
+    throw new Response("There is no such patient.", { status: 404 });
+  }
+  return redirect(`/staff/patients?nhsNumber=${encodeURIComponent(parsed.data.nhsNumber)}`);
 }
 
 const longDate = (day: string) =>
@@ -25,7 +45,7 @@ const longDate = (day: string) =>
 const yesNo = (value: boolean) => (value ? "Yes" : "No");
 
 export default function FindPatientPage() {
-  const { viewer, nhsNumber, lookup } = useLoaderData<typeof loader>();
+  const { viewer, nhsNumber, lookup, canSetLargePrint } = useLoaderData<typeof loader>();
   const invalid = lookup?.kind === "invalid";
   return (
     <StaffPage viewer={viewer}>
@@ -50,12 +70,18 @@ export default function FindPatientPage() {
         <Button variant="secondary">Find</Button>
       </Form>
       {lookup?.kind === "not-found" ? <p>{`No patient at ${viewer.practiceName} has the NHS number ${nhsNumber}.`}</p> : null}
-      {lookup?.kind === "found" ? <PatientDetails patient={lookup.patient} /> : null}
+      {lookup?.kind === "found" ? <PatientDetails patient={lookup.patient} canSetLargePrint={canSetLargePrint} /> : null}
     </StaffPage>
   );
 }
 
-function PatientDetails({ patient }: { patient: Extract<Awaited<ReturnType<typeof viewPatient>>, { kind: "found" }>["patient"] }) {
+function PatientDetails({
+  patient,
+  canSetLargePrint,
+}: {
+  patient: Extract<Awaited<ReturnType<typeof viewPatient>>, { kind: "found" }>["patient"];
+  canSetLargePrint: boolean;
+}) {
   return (
     <>
       <h1>
@@ -70,11 +96,19 @@ function PatientDetails({ patient }: { patient: Extract<Awaited<ReturnType<typeo
           { key: "Mobile", value: patient.mobile ?? "None" },
           { key: "Contact details private to the patient", value: yesNo(patient.contactIsPrivate) },
           { key: "Online account", value: yesNo(patient.onlineAccount) },
+          { key: "Letters in large print", value: yesNo(patient.largePrint) },
           { key: "Access state", value: staffContent.home.stateNames[patient.state] },
           { key: "Opt-in needs a clinician", value: yesNo(patient.enhancedReview) },
           { key: "In the programme", value: patient.eligible ? "Yes" : patient.deceased ? "No: deceased" : !patient.registered ? "No: no longer registered" : "No: under 16" },
         ]}
       />
+      {canSetLargePrint ? (
+        <Form method="post" className="nhsuk-u-margin-bottom-5">
+          <input type="hidden" name="nhsNumber" value={patient.nhsNumber} />
+          <input type="hidden" name="largePrint" value={patient.largePrint ? "no" : "yes"} />
+          <Button variant="secondary">{patient.largePrint ? "Stop printing their letters in large print" : "Print their letters in large print"}</Button>
+        </Form>
+      ) : null}
       <Table
         caption="Coded history from the latest import"
         captionSize="s"

@@ -6,7 +6,7 @@ import { isEligible } from "../domain/eligibility";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { appendAuditEvent } from "../models/audit.server";
 import { listDecisionEffectsOfPatient } from "../models/decisions.server";
-import { getPatientByNhsNumber, listCodedEntriesOfPatient } from "../models/patients.server";
+import { getPatientByNhsNumber, listCodedEntriesOfPatient, updatePatientLargePrint } from "../models/patients.server";
 import { buildHistories } from "./access-states.server";
 import type { StaffContext } from "./staff-session.server";
 
@@ -22,6 +22,8 @@ export interface PatientRecord {
   deceased: boolean;
   registered: boolean;
   onlineAccount: boolean;
+  /** Letters to this patient are printed in large print (a reasonable adjustment staff record). */
+  largePrint: boolean;
   state: AccessState;
   enhancedReview: boolean;
   eligible: boolean;
@@ -70,6 +72,7 @@ export async function viewPatient(context: StaffContext, nhsNumberInput: string,
         deceased: patient.deceased,
         registered: patient.registration === "registered",
         onlineAccount: patient.onlineAccount,
+        largePrint: patient.largePrint,
         ...access,
         eligible: isEligible(
           { dateOfBirth: patient.dateOfBirth, deceased: patient.deceased, registered: patient.registration === "registered" },
@@ -82,5 +85,29 @@ export async function viewPatient(context: StaffContext, nhsNumberInput: string,
         })),
       },
     };
+  });
+}
+
+/**
+ * Records whether letters to the patient are printed in large print. The import never changes it:
+ * it is the practice's note of a reasonable adjustment. Audited.
+ */
+export async function setLargePrint(context: StaffContext, nhsNumberInput: string, largePrint: boolean): Promise<boolean> {
+  const nhs = parseNhsNumber(nhsNumberInput);
+  if (!nhs.ok) return false;
+  return withPractice(context.practice.id, async (tx) => {
+    const patient = await getPatientByNhsNumber(tx, context.practice.id, nhs.value);
+    if (!patient) return false;
+    await updatePatientLargePrint(tx, context.practice.id, patient.id, largePrint);
+    await appendAuditEvent(tx, {
+      practiceId: context.practice.id,
+      actorId: context.user.id,
+      actorRole: context.role,
+      action: "patient.large-print-set",
+      subjectType: "patient",
+      subjectId: patient.id,
+      summary: { nhsNumber: patient.nhsNumber, largePrint },
+    });
+    return true;
   });
 }

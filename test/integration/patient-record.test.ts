@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
-import { viewPatient } from "../../app/services/patient-record.server";
+import { setLargePrint, viewPatient } from "../../app/services/patient-record.server";
 import { addPractice } from "../../app/services/practices.server";
 import { seedPractice } from "../../app/services/seed.server";
 import type { StaffContext } from "../../app/services/staff-session.server";
@@ -46,5 +46,17 @@ describe("viewing a patient's details", () => {
     expect(await viewPatient(contextOfA, "12345")).toEqual({ kind: "invalid" });
     const [count] = await db.admin<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'patient.viewed'`;
     expect(count!.n).toBe(1);
+  });
+
+  it("records that a patient's letters go in large print, audited, and only for this practice's patients", async () => {
+    const [patient] = syntheticPatients({ seed: "A81001", count: 2 }).slice(1);
+    expect(await setLargePrint(contextOfA, patient!.nhsNumber, true)).toBe(true);
+    expect(await viewPatient(contextOfA, patient!.nhsNumber)).toMatchObject({ kind: "found", patient: { largePrint: true } });
+    const [other] = syntheticPatients({ seed: "B82002", count: 1 });
+    expect(await setLargePrint(contextOfA, other!.nhsNumber, true)).toBe(false);
+    const [row] = await db.admin<{ large_print: boolean }[]>`select large_print from patients where nhs_number = ${other!.nhsNumber}`;
+    expect(row!.large_print).toBe(false);
+    const audit = await db.admin`select summary from audit_events where action = 'patient.large-print-set'`;
+    expect(audit).toEqual([{ summary: { nhsNumber: patient!.nhsNumber, largePrint: true } }]);
   });
 });
