@@ -187,6 +187,7 @@ export const campaignsContent = {
       resendHidden: (name: string) => ` to ${name}`,
       lettersHeading: "Patients who need a letter",
       lettersIntro: "These patients have no email address, so the campaign did not email them. Send them a letter instead.",
+      lettersLink: "Produce their letters (one PDF, ready for window envelopes)",
       lettersCaption: (shown: number, total: number) =>
         shown < total ? `The first ${n(shown)} of ${count(total, "patient", "patients")} who need a letter` : `${count(total, "patient", "patients")} who need a letter`,
       lettersHead: ["Patient", "NHS number"],

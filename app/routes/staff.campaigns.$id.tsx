@@ -374,6 +374,9 @@ function Result({ data }: { data: Data }) {
       ) : (
         <>
           <p>{r.lettersIntro}</p>
+          <p>
+            <a href="/staff/letters">{r.lettersLink}</a>
+          </p>
           <Table caption={r.lettersCaption(letters.length, counts.letters)} captionSize="s" head={r.lettersHead} rows={letters.map((l) => [l.name, l.nhsNumber])} />
         </>
       )}

@@ -7,7 +7,9 @@ import { createLetterWriter } from "../../app/letters/letter-pdf.server";
 // Run by `npm run bench -- letters` in a process of its own, once per batch
 // size, so each peak is its own: writes N registration letters (synthetic
 // patients, distinct names and keys, as a real batch has) to a file and
-// prints {"pages", "seconds", "peakRssBytes"} on stdout.
+// prints {"pages", "seconds", "peakRssBytes", "heapAfterBytes"} on stdout:
+// heapAfterBytes is what the writer still holds, after a full collection,
+// just before it finishes the file (run with --expose-gc).
 
 const count = Number(process.argv[2]);
 const file = path.join(tmpdir(), `letters-bench-${process.pid}.pdf`);
@@ -19,6 +21,7 @@ const writer = createLetterWriter(createWriteStream(file), {
   total: count,
   title: "Benchmark letters",
 });
+let heapAfterBytes = 0;
 for (let i = 0; i < count; i++) {
   await writer.registration({
     recipient: { addressLines: [`Patient${i} Example${i}`, `${i} Long Street`, "Leeds", "LS1 1AA"], salutationName: `Patient${i} Example${i}`, largePrint: false },
@@ -28,10 +31,14 @@ for (let i = 0; i < count; i++) {
     linkageKey: `K${i.toString(36).toUpperCase()}-${(i * 7919).toString(36).toUpperCase()}`,
     keyName: "Linkage Key",
   });
+  if (i === count - 1) {
+    (globalThis as { gc?: () => void }).gc?.();
+    heapAfterBytes = process.memoryUsage().heapUsed;
+  }
 }
 await writer.end();
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 await rm(file, { force: true });
-process.stdout.write(`${JSON.stringify({ pages: writer.pages, seconds, peakRssBytes: peak })}\n`);
+process.stdout.write(`${JSON.stringify({ pages: writer.pages, seconds, peakRssBytes: peak, heapAfterBytes })}\n`);

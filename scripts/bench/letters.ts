@@ -77,6 +77,12 @@ export async function runLettersBenchmark(): Promise<Figure[]> {
         comparedWith: `${LETTERS.toLocaleString("en-GB")} letters: ${mb(small.peakRssBytes)}`,
         ratio: `${(large.peakRssBytes / small.peakRssBytes).toFixed(2)}×`,
       },
+      {
+        figure: `letters: heap held after ${LARGE_BATCH.toLocaleString("en-GB")} letters`,
+        value: mb(large.heapAfterBytes),
+        comparedWith: `${LETTERS.toLocaleString("en-GB")} letters: ${mb(small.heapAfterBytes)}`,
+        ratio: `${(large.heapAfterBytes / small.heapAfterBytes).toFixed(2)}×`,
+      },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -99,9 +105,16 @@ async function barePdfkit(file: string, pages: number): Promise<number> {
   return pages / ((performance.now() - started) / 1000);
 }
 
-function writeInChild(count: number): Promise<{ pages: number; seconds: number; peakRssBytes: number }> {
+interface ChildFigures {
+  pages: number;
+  seconds: number;
+  peakRssBytes: number;
+  heapAfterBytes: number;
+}
+
+function writeInChild(count: number): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn("node_modules/.bin/tsx", ["scripts/bench/letters-memory.ts", String(count)], { env: { ...process.env, NODE_ENV: "production" } });
+    const child = spawn("node_modules/.bin/tsx", ["scripts/bench/letters-memory.ts", String(count)], { env: { ...process.env, NODE_ENV: "production", NODE_OPTIONS: "--expose-gc" } });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -109,7 +122,7 @@ function writeInChild(count: number): Promise<{ pages: number; seconds: number; 
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) reject(new Error(`The memory benchmark for ${count} letters failed: ${err.trim()}`));
-      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as { pages: number; seconds: number; peakRssBytes: number });
+      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as ChildFigures);
     });
   });
 }
