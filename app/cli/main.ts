@@ -13,6 +13,7 @@ import { staffCommand, staffUsage } from "./commands/staff";
 import { campaignCommand, campaignUsage } from "./commands/campaign";
 import { exportCommand, exportUsage } from "./commands/export";
 import { lettersCommand, lettersUsage } from "./commands/letters";
+import { reportCommand, reportUsage } from "./commands/report";
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   practice: practiceCommand,
@@ -24,9 +25,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   campaign: campaignCommand,
   export: exportCommand,
   letters: lettersCommand,
+  report: reportCommand,
 };
 
-const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, exportUsage, lettersUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
+const usage = ["Usage: npm run --silent cli -- <command>", ...[practiceUsage, seedUsage, stateUsage, importUsage, campaignUsage, exportUsage, lettersUsage, reportUsage, staffUsage, auditUsage].map((u) => `  ${u}`)].join("\n");
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

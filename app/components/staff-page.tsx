@@ -45,6 +45,7 @@ export function StaffPage({ viewer, children }: { viewer: StaffViewer; children:
     { href: "/staff/import", label: staffContent.nav.importPatients, show: can(viewer.role, "import-patients") },
     { href: "/staff/campaigns", label: staffContent.nav.campaigns, show: can(viewer.role, "run-campaigns") },
     { href: "/staff/letters", label: staffContent.nav.letters, show: can(viewer.role, "print-letters") },
+    { href: "/staff/reports", label: staffContent.nav.reports, show: can(viewer.role, "view-reports") },
     {
       href: "/staff/mail",
       label: staffContent.nav.developmentMail,

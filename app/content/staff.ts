@@ -66,9 +66,6 @@ export const staffContent = {
     mismatch: "The passwords do not match",
   } satisfies Record<PasswordProblem | "mismatch", string>,
   home: {
-    title: "Staff home",
-    countsHeading: "Patients by access state",
-    countsCaption: (asOf: string) => `Eligible patients (aged 16 or over, alive and registered) on ${asOf}`,
     stateNames: {
       default: "Access by default",
       "review-cleared": "Reviewed: access to go ahead",
@@ -76,7 +73,6 @@ export const staffContent = {
       declined: "Declined by patient",
       conflict: "Conflicting codes: check the record",
     },
-    total: "Total eligible",
   },
   nav: {
     home: "Home",
@@ -86,6 +82,7 @@ export const staffContent = {
     importPatients: "Import patient list",
     campaigns: "Campaigns",
     letters: "Letters",
+    reports: "Reports",
     developmentMail: "Mail sent (development)",
     audit: "Audit trail",
     exports: "At-risk review and exports",

@@ -1,15 +1,19 @@
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import type { PreparedLetters } from "../services/letters.server";
+/** A PDF that can be written to a stream: a batch of letters, or the letter to the commissioner. */
+export interface PdfToWrite {
+  fileName: string;
+  write(output: PassThrough): Promise<unknown>;
+}
 
 /**
  * The letters as a PDF download, streamed as they are written. Never cached: registration letters
  * carry keys. If writing fails part-way the download is cut off, so it cannot pass for whole.
  */
-export function pdfDownload(letters: PreparedLetters): Response {
+export function pdfDownload(letters: PdfToWrite): Response {
   const body = new PassThrough();
   letters.write(body).catch((error: unknown) => {
-    console.error(`Letters batch ${letters.batchId} could not be written:`, error);
+    console.error(`${letters.fileName} could not be written:`, error);
     body.destroy(error as Error);
   });
   return new Response(createReadableStreamFromReadable(body), {

@@ -35,6 +35,7 @@ export async function listPatientsForAccessState(db: Executor, practiceId: strin
       familyName: patients.familyName,
       email: patients.email,
       contactIsPrivate: patients.contactIsPrivate,
+      onlineAccount: patients.onlineAccount,
     })
     .from(patients)
     .where(eq(patients.practiceId, practiceId))

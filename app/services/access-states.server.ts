@@ -53,12 +53,16 @@ export async function patientsWithAccessStates(practiceId: string, asOf: string)
   const history = buildHistories(entries, decisions);
 
   return patients.map((p) => {
-    const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
+    const h = history.get(p.id) ?? { entries: [] };
+    const { state, enhancedReview } = effectiveAccessState(h);
+    const days104 = h.entries.filter((e) => e.code === "104").map((e) => e.recordedAt.day);
     return {
       ...p,
       registered: p.registration === "registered",
       state,
       enhancedReview,
+      /** The UK day of the latest 104, when there is one. */
+      latest104Day: days104.length === 0 ? null : days104.reduce((a, b) => (b > a ? b : a)),
       eligible: isEligible(
         { dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" },
         asOf,

@@ -11,6 +11,7 @@ import { ukLocalDay } from "../domain/calendar";
 import { IMPORT_FORMATS, resolveColumns, type CanonicalColumn } from "../domain/import-columns";
 import { duplicateNhsNumberRejections, parseCodesRow, validateRow, type ImportIssue, type ImportedPatient } from "../domain/import-row";
 import { parseNhsNumber } from "../domain/nhs-number";
+import { recordImportFigures } from "./reports.server";
 import { appendAuditEventSql } from "../models/audit.server";
 import {
   completeImportRecord,
@@ -201,6 +202,8 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       if (input.dryRun) throw new DryRunFinished(outcome);
       return outcome;
     });
+    // The new list's figures, for the reports' trend: once committed, outside the import's transaction.
+    if (outcome.importId) await recordImportFigures(practice.id, outcome.importId);
     return { ok: true, outcome };
   } catch (error) {
     if (error instanceof DryRunFinished) return { ok: true, outcome: error.outcome };

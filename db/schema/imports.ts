@@ -31,6 +31,11 @@ export const imports = pgTable(
     warnings: jsonb("warnings").$type<ImportIssue[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     committedAt: timestamp("committed_at", { withTimezone: true }),
+    // The list's figures just after this import, for the trend (issue 9): access states are
+    // derived from the latest import, so an earlier list's cannot be worked out later.
+    eligibleCount: integer("eligible_count"),
+    enhancedReviewCount: integer("enhanced_review_count"),
+    declinedCount: integer("declined_count"),
   },
   (t) => [index("imports_practice_created").on(t.practiceId, t.createdAt)],
 );

@@ -162,7 +162,7 @@ describe("importing the patient list in Chromium", () => {
 
     // The patients are there: the staff home counts them.
     await page.goto(`${app.baseUrl}/staff`);
-    await expect(page.getByRole("table").textContent()).resolves.toMatch(/Total eligible16/);
+    await expect(page.getByRole("table", { name: /^Eligible patients on/ }).textContent()).resolves.toMatch(/Total eligible16/);
   });
 
   it("with JavaScript off, the upload, the self-updating progress page and the confirm all work", async () => {

@@ -109,7 +109,7 @@ describe("staff journey in Chromium", () => {
     await page.locator("h1", { hasText: "Staff home" }).waitFor();
     await onPage(page, "staff-home", async () => {
       expect(await page.locator("h1").textContent()).toBe("Staff home");
-      await expect(page.getByRole("table").textContent()).resolves.toContain("Total eligible");
+      await expect(page.getByRole("table", { name: /^Eligible patients on/ }).textContent()).resolves.toContain("Total eligible");
       // Reception has no manager links.
       expect(await page.getByRole("link", { name: "Team" }).count()).toBe(0);
     });
