@@ -203,7 +203,7 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       return outcome;
     });
     // The new list's figures, for the reports' trend: once committed, outside the import's transaction.
-    if (outcome.importId) await recordImportFigures(practice.id, outcome.importId);
+    if (outcome.importId) await recordImportFigures(practice.id, outcome.importId, now);
     return { ok: true, outcome };
   } catch (error) {
     if (error instanceof DryRunFinished) return { ok: true, outcome: error.outcome };

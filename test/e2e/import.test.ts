@@ -160,9 +160,37 @@ describe("importing the patient list in Chromium", () => {
       expect(banner).toContain("2 rows were rejected and there was 1 warning.");
     });
 
-    // The patients are there: the staff home counts them.
+    // The patients are there: the staff home counts them, and the trend has this import.
     await page.goto(`${app.baseUrl}/staff`);
-    await expect(page.getByRole("table", { name: /^Eligible patients on/ }).textContent()).resolves.toMatch(/Total eligible16/);
+    await onPage(page, "dashboard", async () => {
+      await expect(page.getByRole("table", { name: /^Eligible patients on/ }).textContent()).resolves.toMatch(/Total eligible16/);
+      // 4 of the 16 have an active 104: above 10%, so the page says to look again.
+      expect(await page.locator(".nhsuk-card--warning").first().textContent()).toContain("More than 1 in 10 eligible patients have an active 104");
+      const trend = page.getByRole("table", { name: "After each import" });
+      const cells = (await trend.locator("tbody tr").first().locator("td").allTextContents()).map((t) => t.trim());
+      expect(cells.slice(1)).toEqual(["16", "4", "25.0%", "2"]);
+      // The charts carry the same numbers as the table beside them.
+      const charts = page.locator("svg.app-trend-chart");
+      expect(await charts.count()).toBe(2);
+      expect(await charts.first().getAttribute("role")).toBe("img");
+      expect(await charts.first().locator("title").textContent()).toBe(`Active 104 share after each import: ${cells[0]} 25%.`);
+      expect(await charts.nth(1).locator("title").textContent()).toBe(`Patients who declined online access after each import: ${cells[0]} 2.`);
+    });
+
+    // The monthly report shows the same list figures, and downloads as CSV.
+    await page.getByRole("link", { name: "Monthly report for the ICB" }).click();
+    await page.locator("h1", { hasText: "Monthly report" }).waitFor();
+    await onPage(page, "monthly-report", async () => {
+      const figures = page.getByRole("table").first();
+      const rows = Object.fromEntries(
+        await figures.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.children[0]?.textContent?.trim(), tr.children[1]?.textContent?.trim()])),
+      );
+      expect(rows["Eligible patients"]).toBe("16");
+      expect(rows["Active 104 share"]).toBe("25.0%");
+    });
+    const csv = await page.request.get(`${app.baseUrl}${await page.getByRole("link", { name: "CSV" }).getAttribute("href")}`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split("\r\n")).toContain("eligible,16");
   });
 
   it("with JavaScript off, the upload, the self-updating progress page and the confirm all work", async () => {
