@@ -21,53 +21,56 @@ export interface LetterPatient {
   deceased: boolean;
 }
 
-interface PatientRow {
+/** A patient's row as far as a letter needs it: a drizzle `Patient` is one too. */
+export interface LetterPatientRecord {
   id: string;
-  nhs_number: string;
-  given_name: string;
-  family_name: string;
-  address_line_1: string | null;
-  address_line_2: string | null;
-  address_line_3: string | null;
-  address_line_4: string | null;
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  addressLine3: string | null;
+  addressLine4: string | null;
   postcode: string | null;
-  large_print: boolean;
+  largePrint: boolean;
   registration: string;
   deceased: boolean;
 }
 
-function toLetterPatient(row: PatientRow): LetterPatient {
+export function letterPatientOf(row: LetterPatientRecord): LetterPatient {
   return {
     id: row.id,
-    nhsNumber: row.nhs_number,
-    givenName: row.given_name,
-    familyName: row.family_name,
-    addressLines: [row.address_line_1, row.address_line_2, row.address_line_3, row.address_line_4].filter((l): l is string => Boolean(l)),
+    nhsNumber: row.nhsNumber,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    addressLines: [row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4].filter((l): l is string => Boolean(l)),
     postcode: row.postcode,
-    largePrint: row.large_print,
+    largePrint: row.largePrint,
     registered: row.registration === "registered",
     deceased: row.deceased,
   };
 }
 
-const PATIENT_COLUMNS = "p.id, p.nhs_number, p.given_name, p.family_name, p.address_line_1, p.address_line_2, p.address_line_3, p.address_line_4, p.postcode, p.large_print, p.registration, p.deceased";
+const PATIENT_COLUMNS = `p.id, p.nhs_number as "nhsNumber", p.given_name as "givenName", p.family_name as "familyName",
+  p.address_line_1 as "addressLine1", p.address_line_2 as "addressLine2", p.address_line_3 as "addressLine3",
+  p.address_line_4 as "addressLine4", p.postcode, p.large_print as "largePrint", p.registration, p.deceased`;
 
 export async function listLetterPatientsByNhsNumber(tx: Tx, practiceId: string, nhsNumbers: string[]): Promise<LetterPatient[]> {
   if (nhsNumbers.length === 0) return [];
-  const rows = await tx<PatientRow[]>`
+  const rows = await tx<LetterPatientRecord[]>`
     select ${tx.unsafe(PATIENT_COLUMNS)} from patients p
     where p.practice_id = ${practiceId} and p.nhs_number = any(${tx.array(nhsNumbers)}::text[])`;
-  return rows.map(toLetterPatient);
+  return rows.map(letterPatientOf);
 }
 
 /** A campaign's "needs a letter" patients (letter rows of the outbox), in name order for sorting the post. */
 export async function listCampaignLetterPatients(tx: Tx, practiceId: string, campaignId: string) {
-  const rows = await tx<(PatientRow & { message_id: string; variables: Record<string, string> })[]>`
-    select m.id as message_id, m.variables, ${tx.unsafe(PATIENT_COLUMNS)}
+  const rows = await tx<(LetterPatientRecord & { messageId: string; variables: Record<string, string> })[]>`
+    select m.id as "messageId", m.variables, ${tx.unsafe(PATIENT_COLUMNS)}
     from messages m join patients p on p.id = m.patient_id
     where m.practice_id = ${practiceId} and m.campaign_id = ${campaignId} and m.channel = 'letter'
     order by p.family_name, p.given_name, p.id`;
-  return rows.map((row) => ({ messageId: row.message_id, variables: row.variables, patient: toLetterPatient(row) }));
+  return rows.map((row) => ({ messageId: row.messageId, variables: row.variables, patient: letterPatientOf(row) }));
 }
 
 /** A postal message staff chose for one patient, as a letter row of the outbox (the worker sends only email). */

@@ -25,6 +25,7 @@ import {
   insertLetters,
   listCampaignLetterPatients,
   listLetterBatches,
+  letterPatientOf,
   listLetterPatientsByNhsNumber,
   markLetterBatchPrinted,
   type LetterBatchRow,
@@ -32,7 +33,7 @@ import {
 } from "../models/letters.server";
 import { upsertPersonalLinks } from "../models/outbox.server";
 import { appendAuditEventSql } from "../models/audit.server";
-import { getPatientByNhsNumber, type Patient } from "../models/patients.server";
+import { getPatientByNhsNumber } from "../models/patients.server";
 import { getPracticeById } from "../models/practices.server";
 import { accessStateOfPatient } from "./access-states.server";
 import { campaignVariables, listPracticeCampaignSummaries } from "./campaigns.server";
@@ -407,19 +408,6 @@ export async function prepareSingleMessageLetter(
   );
 }
 
-function letterPatientOf(record: Patient): LetterPatient {
-  return {
-    id: record.id,
-    nhsNumber: record.nhsNumber,
-    givenName: record.givenName,
-    familyName: record.familyName,
-    addressLines: [record.addressLine1, record.addressLine2, record.addressLine3, record.addressLine4].filter((l): l is string => Boolean(l)),
-    postcode: record.postcode,
-    largePrint: record.largePrint,
-    registered: record.registration === "registered",
-    deceased: record.deceased,
-  };
-}
 
 export async function listBatches(context: StaffContext, limit = 50): Promise<LetterBatchRow[]> {
   return withPracticeSql(context.practice.id, (tx) => listLetterBatches(tx, context.practice.id, limit));

@@ -5,7 +5,15 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importPatientList } from "../../app/services/patient-import.server";
 import { addPractice } from "../../app/services/practices.server";
-import { commissionerLetter, dashboardReport, monthlyReport, reportCsv, reportDocument, reportForPracticeCode } from "../../app/services/reports.server";
+import {
+  commissionerLetter,
+  dashboardReport,
+  monthlyReport,
+  multiPracticeSummary,
+  reportCsv,
+  reportDocument,
+  reportForPracticeCode,
+} from "../../app/services/reports.server";
 import { seedPractice } from "../../app/services/seed.server";
 import type { StaffContext } from "../../app/services/staff-session.server";
 import { readPdf } from "../helpers/pdf-text";
@@ -200,6 +208,28 @@ describe("reports", () => {
     expect(text).toContain("Requests from patients this month: 4 received, 3 decided and 2 carried out in the clinical system.");
     expect(text).toContain("A clinician reviews each patient with a 104 code.");
     expect(await commissionerLetter(context, { month: "2027-01", addressee: ["x"] }, NOW)).toEqual({ ok: false, problem: "future" });
+  });
+
+  it("sums up every practice where the person may see reports, and only those", async () => {
+    const other = await addPractice({ odsCode: "R90003", name: "Second Street Surgery", clinicalSystem: "emis" });
+    const third = await addPractice({ odsCode: "R90004", name: "Reception Only Surgery", clinicalSystem: "emis" });
+    if (!other.ok || !third.ok) throw new Error("could not add practices");
+    const membership = (practiceId: string, odsCode: string, name: string, role: "manager" | "reception" | "clinician") => ({ practiceId, odsCode, practiceName: name, role, disabled: false });
+    const summary = await multiPracticeSummary(
+      {
+        ...context,
+        memberships: [
+          membership(practiceId, "R90001", "Report Row Surgery", "manager"),
+          membership(other.practice.id, "R90003", "Second Street Surgery", "clinician"),
+          membership(third.practice.id, "R90004", "Reception Only Surgery", "reception"),
+        ],
+      },
+      NOW,
+    );
+    expect(summary).toEqual([
+      { odsCode: "R90001", name: "Report Row Surgery", eligible: 16, enhancedReviewShare: 0.25, enhancedReviewAlarm: "amber", bulkAppliedSuspected: false, prospectiveAccessShare: 0.5, openRequests: 4 },
+      { odsCode: "R90003", name: "Second Street Surgery", eligible: 0, enhancedReviewShare: 0, enhancedReviewAlarm: "green", bulkAppliedSuspected: false, prospectiveAccessShare: null, openRequests: 0 },
+    ]);
   });
 
   describe("a practice whose 104s were bulk-applied", () => {
