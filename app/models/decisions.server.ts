@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { decisions } from "../../db/schema";
 
@@ -16,6 +16,14 @@ export async function listDecisionEffects(db: Executor, practiceId: string) {
     .select(effect)
     .from(decisions)
     .where(and(eq(decisions.practiceId, practiceId), isNotNull(decisions.patientId)));
+}
+
+export async function listDecisionEffectsOfPatients(db: Executor, practiceId: string, patientIds: readonly string[]) {
+  if (patientIds.length === 0) return [];
+  return db
+    .select(effect)
+    .from(decisions)
+    .where(and(eq(decisions.practiceId, practiceId), inArray(decisions.patientId, [...patientIds])));
 }
 
 export async function listDecisionEffectsOfPatient(db: Executor, practiceId: string, patientId: string) {

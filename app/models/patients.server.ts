@@ -186,3 +186,21 @@ export async function updatePatientLargePrint(db: Executor, practiceId: string, 
     .set({ largePrint, updatedAt: sql`now()` })
     .where(and(eq(patients.practiceId, practiceId), eq(patients.id, patientId)));
 }
+
+/** A page of patients in id order, with what eligibility needs: for counting a large list a page at a time. */
+export async function listPatientsForCountingPage(db: Executor, practiceId: string, afterId: string | null, limit: number) {
+  return db
+    .select({ id: patients.id, dateOfBirth: patients.dateOfBirth, deceased: patients.deceased, registration: patients.registration })
+    .from(patients)
+    .where(and(eq(patients.practiceId, practiceId), afterId ? sql`${patients.id} > ${afterId}` : undefined))
+    .orderBy(asc(patients.id))
+    .limit(limit);
+}
+
+export async function listCodedEntriesOfPatients(db: Executor, practiceId: string, patientIds: readonly string[]) {
+  if (patientIds.length === 0) return [];
+  return db
+    .select({ patientId: codedEntries.patientId, code: codedEntries.code, recordedOn: codedEntries.recordedOn, recordedAt: codedEntries.recordedAt })
+    .from(codedEntries)
+    .where(and(eq(codedEntries.practiceId, practiceId), inArray(codedEntries.patientId, [...patientIds])));
+}

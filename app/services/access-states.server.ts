@@ -5,8 +5,14 @@ import type { CodeKey } from "../domain/codes";
 import type { DecisionOutcome } from "../domain/request-workflow";
 import { isEligible } from "../domain/eligibility";
 import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
-import { listDecisionEffects, listDecisionEffectsOfPatient } from "../models/decisions.server";
-import { listCodedEntries, listCodedEntriesOfPatient, listPatientsForAccessState } from "../models/patients.server";
+import { listDecisionEffects, listDecisionEffectsOfPatient, listDecisionEffectsOfPatients } from "../models/decisions.server";
+import {
+  listCodedEntries,
+  listCodedEntriesOfPatient,
+  listCodedEntriesOfPatients,
+  listPatientsForAccessState,
+  listPatientsForCountingPage,
+} from "../models/patients.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
 
 export interface PatientAccessState {
@@ -69,6 +75,33 @@ export async function patientsWithAccessStates(practiceId: string, asOf: string)
       ),
     };
   });
+}
+
+/**
+ * Visits every patient's eligibility and effective access state a page at a time, so that
+ * counting a 100,000-patient list holds one page in memory, not the list.
+ */
+export async function forEachAccessState(
+  practiceId: string,
+  asOf: string,
+  visit: (patient: { eligible: boolean; state: AccessState; enhancedReview: boolean }) => void,
+  pageSize = 10_000,
+): Promise<void> {
+  let afterId: string | null = null;
+  for (;;) {
+    const page = await withPractice(practiceId, async (tx) => {
+      const patients = await listPatientsForCountingPage(tx, practiceId, afterId, pageSize);
+      const ids = patients.map((p) => p.id);
+      return { patients, entries: await listCodedEntriesOfPatients(tx, practiceId, ids), decisions: await listDecisionEffectsOfPatients(tx, practiceId, ids) };
+    });
+    const history = buildHistories(page.entries, page.decisions);
+    for (const p of page.patients) {
+      const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
+      visit({ eligible: isEligible({ dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" }, asOf), state, enhancedReview });
+    }
+    if (page.patients.length < pageSize) return;
+    afterId = page.patients.at(-1)!.id;
+  }
 }
 
 /** One patient's effective access state, inside the caller's transaction. */

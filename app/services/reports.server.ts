@@ -3,7 +3,6 @@ import { withoutPractice, withPractice } from "../../db/tenancy.server";
 import { commissionerLetterContent, count, percent } from "../content/reports";
 import type { LetterBlock } from "../domain/letters";
 import { practiceContact } from "../domain/message-templates";
-import { createLetterWriter } from "../letters/letter-pdf.server";
 import { appendAuditEvent } from "../models/audit.server";
 import { compareDays, formatLongDay, formatLongUkDate, isIsoDay, startOfUkDay, ukLocalDay } from "../domain/calendar";
 import { toCsv } from "../domain/csv-out";
@@ -27,7 +26,7 @@ import {
   listRequestFacts,
   setImportFigures,
 } from "../models/reports.server";
-import { patientsWithAccessStates } from "./access-states.server";
+import { forEachAccessState, patientsWithAccessStates } from "./access-states.server";
 import type { StaffContext } from "./staff-session.server";
 
 // The practice's figures for NHS England and the ICB (issue 9): the dashboard,
@@ -156,15 +155,14 @@ export async function reportForPracticeCode(
  * committed; an import's own figures never change afterwards.
  */
 export async function recordImportFigures(practiceId: string, importId: string, now = new Date()): Promise<void> {
-  const patients = await patientsWithAccessStates(practiceId, ukLocalDay(now));
-  const eligible = patients.filter((p) => p.eligible);
-  await withPractice(practiceId, (tx) =>
-    setImportFigures(tx, practiceId, importId, {
-      eligible: eligible.length,
-      enhancedReview: eligible.filter((p) => p.enhancedReview).length,
-      declined: eligible.filter((p) => p.state === "declined").length,
-    }),
-  );
+  const figures = { eligible: 0, enhancedReview: 0, declined: 0 };
+  await forEachAccessState(practiceId, ukLocalDay(now), (p) => {
+    if (!p.eligible) return;
+    figures.eligible += 1;
+    if (p.enhancedReview) figures.enhancedReview += 1;
+    if (p.state === "declined") figures.declined += 1;
+  });
+  await withPractice(practiceId, (tx) => setImportFigures(tx, practiceId, importId, figures));
 }
 
 export interface PracticeSummary {
@@ -275,6 +273,8 @@ export async function commissionerLetter(
     letter: {
       fileName: `commissioner-letter-${report.practice.odsCode}-${report.month}.pdf`,
       async write(output) {
+        // Loaded here, not at the top: an import (which records the list's figures) need not carry the PDF code.
+        const { createLetterWriter } = await import("../letters/letter-pdf.server");
         const writer = createLetterWriter(output, {
           sender: { name: contact.name, addressLines: contact.addressLines, postcode: contact.postcode, phone: contact.phone, email: contact.email, odsCode: report.practice.odsCode },
           total: 1,

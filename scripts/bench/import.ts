@@ -13,6 +13,7 @@ import { syntheticPatients, type SyntheticCode, type SyntheticPatient } from "..
 import { importPatientList } from "../../app/services/patient-import.server";
 import { addPractice } from "../../app/services/practices.server";
 import type { Figure } from "./main";
+import { BenchmarkFailed } from "./failed";
 
 // Issue 4, point 5: import a generated patient list and compare it with the
 // fastest thing PostgreSQL can do with the same bytes, a bare COPY.
@@ -40,7 +41,6 @@ export interface ImportBenchmarkOptions {
   databaseUrl: string;
 }
 
-export class BenchmarkFailed extends Error {}
 
 export async function runImportBenchmark(options: ImportBenchmarkOptions): Promise<Figure[]> {
   const rows = options.rows ?? DEFAULT_ROWS;

@@ -4,9 +4,7 @@ import { openDatabase } from "../../db/runtime.server";
 import { logLine, printLine } from "../../app/cli/output";
 import { parseEnv } from "../../app/env.server";
 import { StartupError } from "../../app/startup-error";
-import { runCampaignBenchmark } from "./campaign";
-import { BenchmarkFailed, runImportBenchmark } from "./import";
-import { runLettersBenchmark } from "./letters";
+import { BenchmarkFailed } from "./failed";
 
 // `npm run bench -- [name...] [--rows N]`: benchmarks are scripts that print
 // figures and ratios, not timed tests (HOUSE-STYLE.md). Progress goes to
@@ -26,10 +24,12 @@ interface Options {
   databaseUrl: string;
 }
 
+// Each benchmark's code is loaded only when it runs, so one benchmark's modules never weigh on
+// another's memory figures.
 const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
-  import: (options) => runImportBenchmark(options),
-  campaign: () => runCampaignBenchmark(),
-  letters: () => runLettersBenchmark(),
+  import: async (options) => (await import("./import")).runImportBenchmark(options),
+  campaign: async () => (await import("./campaign")).runCampaignBenchmark(),
+  letters: async () => (await import("./letters")).runLettersBenchmark(),
 };
 
 const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N]`;
