@@ -43,7 +43,8 @@ import type { StaffContext } from "./staff-session.server";
 // Printed letters (issue 8). Producing a batch happens in two steps so that
 // nothing is printed from bad input: `prepare…` checks every row and records
 // the batch (letters and audit, never a key) in one transaction, or changes
-// nothing and names each problem; `writeLetters` then streams the PDF.
+// nothing and names each problem; the prepared batch's `write` then streams
+// the PDF. Keys exist only in memory, until the PDF is written.
 
 /** Who is producing letters: a member of staff, or the command line. */
 export interface LetterActor {
@@ -122,15 +123,12 @@ export function readRegistrationCsv(text: string): { ok: true; rows: Registratio
   };
 }
 
-async function senderOf(practiceId: string): Promise<{ sender: LetterSender; clinicalSystem: "emis" | "tpp"; odsCode: string }> {
+async function senderOf(practiceId: string) {
   const practice = await withoutPractice((tx) => getPracticeById(tx, practiceId));
   if (!practice) throw new Error(`practice ${practiceId} not found`);
   const contact = practiceContact(practice);
-  return {
-    sender: { name: contact.name, addressLines: contact.addressLines, postcode: contact.postcode, phone: contact.phone, email: contact.email, odsCode: practice.odsCode },
-    clinicalSystem: practice.clinicalSystem,
-    odsCode: practice.odsCode,
-  };
+  const sender: LetterSender = { name: contact.name, addressLines: contact.addressLines, postcode: contact.postcode, phone: contact.phone, email: contact.email, odsCode: practice.odsCode };
+  return { sender, contact, practice, clinicalSystem: practice.clinicalSystem, odsCode: practice.odsCode };
 }
 
 function recipientOf(patient: LetterPatient, largePrint: boolean): LetterRecipient {
@@ -257,9 +255,8 @@ async function prepareMessageLetters(
   input: { templateKey: CampaignTemplateKey; campaignId: string | null; plans: MessageLetterPlan[]; largePrint: boolean; fileName: string },
   now: Date,
 ): Promise<PreparedResult> {
-  const { sender } = await senderOf(actor.practiceId);
-  const practice = await withoutPractice((tx) => getPracticeById(tx, actor.practiceId));
-  const prepared = await prepareTemplate(input.templateKey, practiceContact(practice!));
+  const { sender, contact } = await senderOf(actor.practiceId);
+  const prepared = await prepareTemplate(input.templateKey, contact);
   const expiresAt = new Date(now.getTime() + PERSONAL_LINK_DAYS * 86_400_000);
   const publicUrl = getEnv().publicUrl;
   const messageFor = (plan: MessageLetterPlan, linkUrl: string) =>
@@ -396,8 +393,8 @@ export async function prepareSingleMessageLetter(
   const check = await checkSingleMessage(actor, input, now);
   if (!check.ok) return check;
   const { patient } = check;
-  const practice = await withoutPractice((tx) => getPracticeById(tx, actor.practiceId));
-  const variables = campaignVariables(practice!, now);
+  const { practice } = await senderOf(actor.practiceId);
+  const variables = campaignVariables(practice, now);
   const messageId = await withPracticeSql(actor.practiceId, (tx) =>
     insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, templateKey: input.templateKey, variables }),
   );
