@@ -232,6 +232,10 @@ export const requestPageContent = {
   enteredNew: (reference: string) => `Request entered. Give the patient its reference: ${reference}.`,
   enteredJoined: (reference: string) =>
     `The patient already had an open request of this kind, so this has been added to it. Give the patient its reference: ${reference}.`,
+  outcomeLetter: "Print the outcome letter",
+  outcomeLetterHint: "If the patient asks for the outcome on paper as well, print it.",
+  outcomeLetterNoEmail: "There is no email on record, so the patient has not been told by email: print the outcome letter and post it.",
+  outcomeLetterAgain: "Nothing is wrong now: print the outcome letter again.",
   assignedLabel: "Assigned to",
   nobody: "Nobody yet",
   assignLabel: "Assign to",

@@ -4,6 +4,7 @@
 // patterns below let the renderer check every message before it can leave.
 
 import { CODES } from "./codes";
+import type { DecisionOutcome } from "./request-workflow";
 
 export const TEMPLATE_KEYS = [
   "opt-out-announcement",
@@ -39,6 +40,17 @@ export function isCampaignTemplateKey(key: TemplateKey): key is CampaignTemplate
 /** Campaign messages invite the patient to act through their personal link. */
 export function templateCarriesPersonalLink(key: TemplateKey): boolean {
   return isCampaignTemplateKey(key);
+}
+
+/** The message that tells a patient a decision's outcome (none for a request rejected as unverified). */
+export const OUTCOME_TEMPLATES = {
+  "opt-out-recorded": "outcome-opt-out-recorded",
+  granted: "outcome-access-granted",
+  withheld: "outcome-access-not-granted",
+} as const satisfies Partial<Record<DecisionOutcome, TemplateKey>>;
+
+export function outcomeTemplate(outcome: DecisionOutcome): TemplateKey | null {
+  return outcome === "rejected-unverified" ? null : OUTCOME_TEMPLATES[outcome];
 }
 
 export function templateName(key: TemplateKey): string {

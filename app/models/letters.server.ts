@@ -73,14 +73,14 @@ export async function listCampaignLetterPatients(tx: Tx, practiceId: string, cam
   return rows.map((row) => ({ messageId: row.messageId, variables: row.variables, patient: letterPatientOf(row) }));
 }
 
-/** A postal message staff chose for one patient, as a letter row of the outbox (the worker sends only email). */
+/** A postal message for one patient (perhaps about a request), as a letter row of the outbox (the worker sends only email). */
 export async function insertLetterMessage(
   tx: Tx,
-  message: { practiceId: string; patientId: string; templateKey: TemplateKey; variables: Record<string, string> },
+  message: { practiceId: string; patientId: string; requestId: string | null; templateKey: TemplateKey; variables: Record<string, string> },
 ): Promise<string> {
   const [row] = await tx<{ id: string }[]>`
-    insert into messages (practice_id, patient_id, channel, template_key, variables)
-    values (${message.practiceId}, ${message.patientId}, 'letter', ${message.templateKey}, ${JSON.stringify(message.variables)}::jsonb)
+    insert into messages (practice_id, patient_id, request_id, channel, template_key, variables)
+    values (${message.practiceId}, ${message.patientId}, ${message.requestId}, 'letter', ${message.templateKey}, ${JSON.stringify(message.variables)}::jsonb)
     returning id`;
   return row!.id;
 }

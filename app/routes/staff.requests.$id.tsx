@@ -41,7 +41,9 @@ import { CODE_KEYS, type CodeKey } from "../domain/codes";
 import { formatNhsNumber } from "../domain/nhs-number";
 import { COMPARED_FIELDS } from "../domain/identity-match";
 import { DECISION_OUTCOMES, type DecisionOutcome, type RequestKind } from "../domain/request-workflow";
+import { can } from "../domain/permissions";
 import { formError } from "../http/form.server";
+import { letterActorOf, outcomeLetterProblem } from "../services/letters.server";
 import {
   assignRequest,
   getRequestReview,
@@ -74,7 +76,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!review) throw notFound();
   // Set by /staff/requests/new after staff entered a request on a patient's behalf.
   const entered = z.enum(["new", "joined"]).safeParse(search.get("entered"));
-  return { viewer: toViewer(context), me: context.user.id, review, entered: entered.success ? entered.data : null };
+  return {
+    viewer: toViewer(context),
+    me: context.user.id,
+    review,
+    entered: entered.success ? entered.data : null,
+    canPrintLetters: can(context.role, "print-letters"),
+  };
 }
 
 const errors = content.errors;
@@ -180,12 +188,16 @@ const assignSchema = z.object({
   assignTo: z.union([z.literal(""), z.uuid()], { error: errors.chooseAssignee }).transform((v) => (v === "" ? null : v)),
 });
 
-const INTENTS = ["move", "link", "decide", "mark-actioned", "close", "assign"];
+const INTENTS = ["move", "link", "decide", "mark-actioned", "close", "assign", "outcome-letter"];
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const context = await requireStaff(request, "work-queue");
   const requestId = requestIdFrom(params);
   const form = await request.formData();
+  if (form.get("intent") === "outcome-letter") {
+    const problem = await outcomeLetterProblem(letterActorOf(context), requestId);
+    return formError({ formErrors: [problem ?? content.outcomeLetterAgain] });
+  }
   if (form.get("intent") === "assign") {
     const assign = assignSchema.safeParse(Object.fromEntries(form));
     if (!assign.success) return formError(z.flattenError(assign.error), form);
@@ -217,7 +229,7 @@ type Review = LoaderData["review"];
 type ActionErrors = ReturnType<typeof useActionData<typeof action>>;
 
 export default function RequestPage() {
-  const { viewer, me, review, entered } = useLoaderData<typeof loader>();
+  const { viewer, me, review, entered, canPrintLetters } = useLoaderData<typeof loader>();
   const actionErrors = useActionData<typeof action>();
   const conflict = actionErrors?.formErrors[0] === content.conflict;
   const { request } = review;
@@ -254,6 +266,9 @@ export default function RequestPage() {
       <Patient review={review} />
       {review.linking ? <Linking review={review} linking={review.linking} /> : null}
       <DecisionSection review={review} />
+      {canPrintLetters && review.decision && review.decision.outcome !== "rejected-unverified" && review.patient ? (
+        <OutcomeLetter review={review} />
+      ) : null}
       <Actions review={review} errors={conflict ? undefined : actionErrors} />
       <Submissions review={review} />
       <History review={review} />
@@ -502,6 +517,17 @@ function DecisionSection({ review }: { review: Review }) {
         </>
       ) : null}
     </>
+  );
+}
+
+/** The outcome on paper: for a patient with no email on record, or who asks for a letter. */
+function OutcomeLetter({ review }: { review: Review }) {
+  return (
+    <Form method="post" action={`/staff/requests/${review.request.id}/outcome-letter.pdf`} reloadDocument className="nhsuk-u-margin-bottom-5">
+      <input type="hidden" name="intent" value="outcome-letter" />
+      <p>{review.patient?.email ? content.outcomeLetterHint : content.outcomeLetterNoEmail}</p>
+      <Button variant="secondary">{content.outcomeLetter}</Button>
+    </Form>
   );
 }
 

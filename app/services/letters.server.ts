@@ -14,7 +14,14 @@ import {
   type RegistrationDetails,
   type RegistrationField,
 } from "../domain/letters";
-import { isCampaignTemplateKey, practiceContact, type CampaignTemplateKey, type TemplateKey } from "../domain/message-templates";
+import {
+  isCampaignTemplateKey,
+  outcomeTemplate,
+  practiceContact,
+  templateCarriesPersonalLink,
+  type CampaignTemplateKey,
+  type TemplateKey,
+} from "../domain/message-templates";
 import { PERSONAL_LINK_DAYS } from "../domain/outbox";
 import { formatNhsNumber } from "../domain/nhs-number";
 import { createLetterWriter, type LetterRecipient, type LetterSender } from "../letters/letter-pdf.server";
@@ -33,7 +40,9 @@ import {
 } from "../models/letters.server";
 import { upsertPersonalLinks } from "../models/outbox.server";
 import { appendAuditEventSql } from "../models/audit.server";
+import { getDecisionOfRequest } from "../models/decisions.server";
 import { getPatientByNhsNumber } from "../models/patients.server";
+import { getPatientForReview, getRequestForReview } from "../models/request-review.server";
 import { getPracticeById } from "../models/practices.server";
 import { accessStateOfPatient } from "./access-states.server";
 import { campaignVariables, listPracticeCampaignSummaries } from "./campaigns.server";
@@ -252,14 +261,15 @@ interface MessageLetterPlan {
 /** Records a batch of postal messages, with a fresh personal link for each (only the newest link works). */
 async function prepareMessageLetters(
   actor: LetterActor,
-  input: { templateKey: CampaignTemplateKey; campaignId: string | null; plans: MessageLetterPlan[]; largePrint: boolean; fileName: string },
+  input: { templateKey: TemplateKey; campaignId: string | null; plans: MessageLetterPlan[]; largePrint: boolean; fileName: string },
   now: Date,
 ): Promise<PreparedResult> {
   const { sender, contact } = await senderOf(actor.practiceId);
+  const withLinks = templateCarriesPersonalLink(input.templateKey);
   const prepared = await prepareTemplate(input.templateKey, contact);
   const expiresAt = new Date(now.getTime() + PERSONAL_LINK_DAYS * 86_400_000);
   const publicUrl = getEnv().publicUrl;
-  const messageFor = (plan: MessageLetterPlan, linkUrl: string) =>
+  const messageFor = (plan: MessageLetterPlan, linkUrl: string | undefined) =>
     personalise(prepared, {
       firstName: plan.patient.givenName,
       linkUrl,
@@ -269,7 +279,7 @@ async function prepareMessageLetters(
     });
   // A template that cannot be filled in fails here, before anything is recorded, not half-way through the PDF.
   try {
-    messageFor(input.plans[0]!, `${publicUrl}/r/check`);
+    messageFor(input.plans[0]!, withLinks ? `${publicUrl}/r/check` : undefined);
   } catch (error) {
     return { ok: false, problems: [{ row: null, field: null, message: `The letters could not be prepared: ${(error as Error).message}.` }] };
   }
@@ -287,12 +297,13 @@ async function prepareMessageLetters(
       { id: batchId, practiceId: actor.practiceId, kind: "message", templateKey: input.templateKey, producedBy: actor.staffId, actorRole: actor.role },
       input.plans.map(({ patient, messageId }) => ({ patientId: patient.id, messageId, largePrint: input.largePrint || patient.largePrint })),
     );
+    // A fresh personal link for each letter of a template that carries one: only the newest link works.
     const links = new Map<string, string>();
-    const linkRows = input.plans.map(({ patient, messageId }) => {
-        const token = randomToken();
-        links.set(messageId, `${publicUrl}/r/${token}`);
-        return { messageId, patientId: patient.id, tokenHash: hashToken(token), expiresAt };
-      });
+    const linkRows = (withLinks ? input.plans : []).map(({ patient, messageId }) => {
+      const token = randomToken();
+      links.set(messageId, `${publicUrl}/r/${token}`);
+      return { messageId, patientId: patient.id, tokenHash: hashToken(token), expiresAt };
+    });
     await upsertPersonalLinks(tx, actor.practiceId, linkRows);
     return {
       ok: true,
@@ -303,7 +314,7 @@ async function prepareMessageLetters(
         async write(output) {
           const writer = createLetterWriter(output, { sender, total: input.plans.length, title: `Letters from ${sender.name}` });
           for (const plan of input.plans) {
-            const message = messageFor(plan, links.get(plan.messageId)!);
+            const message = messageFor(plan, links.get(plan.messageId));
             await writer.message({ recipient: recipientOf(plan.patient, input.largePrint), date: formatLongUkDate(now), blocks: letterBlocks(message.text) });
           }
           await writer.end();
@@ -396,7 +407,7 @@ export async function prepareSingleMessageLetter(
   const { practice } = await senderOf(actor.practiceId);
   const variables = campaignVariables(practice, now);
   const messageId = await withPracticeSql(actor.practiceId, (tx) =>
-    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, templateKey: input.templateKey, variables }),
+    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, requestId: null, templateKey: input.templateKey, variables }),
   );
   return prepareMessageLetters(
     actor,
@@ -405,6 +416,55 @@ export async function prepareSingleMessageLetter(
   );
 }
 
+
+/**
+ * The outcome of a decision as a letter, for a patient with no email on record (or who asks for
+ * paper). The same rule as the outcome email (DESIGN §2 "Safeguarding"): nothing for a request
+ * rejected as unverified, and for a patient with an active 104 only when their contact details
+ * are private to them. The patient, the template and its values, or the problem.
+ */
+type OutcomeLetterCheck =
+  | { problem: string }
+  | { problem?: undefined; patient: LetterPatient; templateKey: TemplateKey; requestId: string; variables: Record<string, string> };
+
+async function checkOutcomeLetter(actor: LetterActor, requestId: string): Promise<OutcomeLetterCheck> {
+  return withPractice(actor.practiceId, async (tx): Promise<OutcomeLetterCheck> => {
+    const request = await getRequestForReview(tx, actor.practiceId, requestId);
+    if (!request) return { problem: "There is no such request." };
+    const decision = await getDecisionOfRequest(tx, actor.practiceId, requestId);
+    const templateKey = decision ? outcomeTemplate(decision.outcome) : null;
+    if (!decision || !templateKey || !request.patientId) return { problem: "This request has no outcome to tell the patient by letter." };
+    const record = await getPatientForReview(tx, actor.practiceId, request.patientId);
+    const patient = letterPatientOf(record!);
+    const why = whyNoLetter(patient);
+    if (why) return { problem: `${why}.` };
+    const { enhancedReview } = await accessStateOfPatient(tx, actor.practiceId, patient.id);
+    if (enhancedReview && !record!.contactIsPrivate) {
+      return { problem: "This patient's contact details are not marked private to them: tell them the outcome another way, such as in person." };
+    }
+    return { patient, templateKey, requestId: request.id, variables: { date: formatLongUkDate(decision.decidedAt) } };
+  });
+}
+
+/** Why the outcome letter cannot be produced (the request page says so), or null. */
+export async function outcomeLetterProblem(actor: LetterActor, requestId: string): Promise<string | null> {
+  const check = await checkOutcomeLetter(actor, requestId);
+  return check.problem ?? null;
+}
+
+export async function prepareOutcomeLetter(actor: LetterActor, requestId: string, options: { largePrint: boolean }, now = new Date()): Promise<PreparedResult> {
+  const check = await checkOutcomeLetter(actor, requestId);
+  if (check.problem !== undefined) return { ok: false, problems: [{ row: null, field: null, message: check.problem }] };
+  const { patient, templateKey, variables } = check;
+  const messageId = await withPracticeSql(actor.practiceId, (tx) =>
+    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, requestId, templateKey, variables }),
+  );
+  return prepareMessageLetters(
+    actor,
+    { templateKey, campaignId: null, plans: [{ patient, messageId, variables }], largePrint: options.largePrint, fileName: `outcome-letter-${patient.nhsNumber}-${fileDay(now)}.pdf` },
+    now,
+  );
+}
 
 export async function listBatches(context: StaffContext, limit = 50): Promise<LetterBatchRow[]> {
   return withPracticeSql(context.practice.id, (tx) => listLetterBatches(tx, context.practice.id, limit));

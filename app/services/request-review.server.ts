@@ -15,6 +15,7 @@ import {
   type TransitionCheck,
   type TransitionContext,
 } from "../domain/request-workflow";
+import { OUTCOME_TEMPLATES } from "../domain/message-templates";
 import { appendAuditEvent } from "../models/audit.server";
 import {
   getDecisionOfRequest,
@@ -155,12 +156,6 @@ export type ReviewResult =
   | { ok: false; kind: "refused"; reason: string }
   /** Someone else changed the request since the form was shown: what they did, newest first. */
   | { ok: false; kind: "conflict"; theirChanges: RequestEvent[] };
-
-const OUTCOME_TEMPLATES = {
-  "opt-out-recorded": "outcome-opt-out-recorded",
-  granted: "outcome-access-granted",
-  withheld: "outcome-access-not-granted",
-} as const satisfies Partial<Record<DecisionOutcome, string>>;
 
 type RequestRow = NonNullable<Awaited<ReturnType<typeof getRequestForReview>>>;
 type PatientRow = NonNullable<Awaited<ReturnType<typeof getPatientForReview>>>;

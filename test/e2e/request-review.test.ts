@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { syntheticPatients, type SyntheticPatient } from "../../app/domain/synth
 import { requestStateNames } from "../../app/content/review-queue";
 import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
+import { readPdf } from "../helpers/pdf-text";
 import { runCli } from "../helpers/run-command";
 import { checkPage, closeBrowser, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
 
@@ -220,6 +222,12 @@ describe("the review queue in Chromium", () => {
         expect(await summaryValue(page, "Code to enter").textContent()).toBe("103");
         expect(await page.getByRole("button", { name: "Record the decision" }).count()).toBe(0);
       });
+
+      // The outcome on paper, for a patient who asks for it.
+      const [letter] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Print the outcome letter" }).click()]);
+      const letterText = (await readPdf(new Uint8Array(await readFile((await letter.path())!)))).map((p) => p.text).join(" ").replace(/\s+/g, " ");
+      expect(letterText).toContain(`Dear ${optOutPatient.givenName},`);
+      expect(letterText).toContain("We have recorded that you do not want online access to your GP record.");
 
       await page.getByRole("button", { name: "Done in the clinical system" }).click();
       await page.getByRole("button", { name: "Patient told: close the request" }).waitFor();

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADDRESS_WINDOW } from "../../app/domain/letters";
 import {
   markBatchPrinted,
+  outcomeLetterProblem,
   prepareCampaignLetters,
+  prepareOutcomeLetter,
   prepareRegistrationLetters,
   prepareSingleMessageLetter,
   readRegistrationCsv,
@@ -264,6 +266,38 @@ describe("printed letters", () => {
       const pages = await writePdf(await prepareSingleMessageLetter(emis, { nhsNumber: NHS.welsh, templateKey: "opt-out-announcement", largePrint: true }, NOW));
       expect(pages.length).toBeGreaterThanOrEqual(1);
       expect(pages[0]!.items.find((i) => i.text.startsWith("Dear Siân"))!.size).toBeGreaterThanOrEqual(16);
+    });
+
+    it("tells a patient with no email the outcome of their request by post, under the same rules as the email", async () => {
+      const decided = async (nhsNumber: string, outcome: string) => {
+        const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${nhsNumber}`;
+        const [request] = await db.admin<{ id: string }[]>`
+          insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
+          values (${emis.practiceId}, ${`RQ-LTTR-${nhsNumber.slice(-4).replace(/[01]/g, "2")}`}, 'opt-out', 'decided', ${patient!.id}, 'full', 'phone') returning id`;
+        await db.admin`insert into decisions (practice_id, request_id, patient_id, outcome, access_level, identity_method, decided_by, decided_at)
+                       values (${emis.practiceId}, ${request!.id}, ${patient!.id}, ${outcome}, 'none', 'record-match', ${emis.staffId}, '2026-11-20T10:00:00Z')`;
+        return request!.id;
+      };
+      const sian = await decided(NHS.welsh, "opt-out-recorded");
+      const text = flat((await writePdf(await prepareOutcomeLetter(emis, sian, { largePrint: false }, NOW))).map((p) => p.text).join(" "));
+      expect(text).toContain("Dear Siân,");
+      expect(text).toContain("We have recorded that you do not want online access to your GP record. This applies from 20 November 2026.");
+      expect(text).toContain("CF10 1AA");
+      const [message] = await db.admin<{ channel: string; template_key: string; links: number }[]>`
+        select m.channel, m.template_key, (select count(*)::int from personal_links l where l.message_id = m.id) as links
+        from messages m where m.request_id = ${sian}`;
+      expect(message).toEqual({ channel: "letter", template_key: "outcome-opt-out-recorded", links: 0 });
+
+      const unverified = await decided(NHS.hostile, "rejected-unverified");
+      expect(await outcomeLetterProblem(emis, unverified)).toBe("This request has no outcome to tell the patient by letter.");
+      await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
+                     select ${emis.practiceId}, id, '104', '2024-01-01', 'seed' from patients where nhs_number = ${NHS.long}`;
+      const atRisk = await decided(NHS.long, "opt-out-recorded");
+      expect(await prepareOutcomeLetter(emis, atRisk, { largePrint: false }, NOW)).toMatchObject({
+        ok: false,
+        problems: [{ message: expect.stringContaining("not marked private") }],
+      });
+      await db.admin`delete from coded_entries where patient_id = (select id from patients where nhs_number = ${NHS.long})`;
     });
 
     it("marks a batch printed once, audited", async () => {
