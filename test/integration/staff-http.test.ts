@@ -1,28 +1,17 @@
-import { readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
+import { pathOf, routeFiles } from "../helpers/route-files";
 import { StaffClient } from "../helpers/staff-http";
 
 const demo = (role: "manager" | "reception" | "clinician") => DEMO_STAFF.find((p) => p.role === role)!;
 
-/**
- * Every route that takes a POST, found from the route files themselves, so a
- * new route is covered without anyone remembering to add it here.
- */
+/** Every route that takes a POST, with any parameter as "some-id". */
 function routesWithActions(): string[] {
-  return readdirSync("app/routes")
-    .filter((file) => /export (async function|const) action\b/.test(readFileSync(`app/routes/${file}`, "utf8")))
-    .map((file) => {
-      // Remix flat routes: dots separate segments, except inside [ ] (".pdf" in "letters[.pdf]").
-      const segments = file
-        .replace(/\.tsx?$/, "")
-        .split(/\.(?![^[]*\])/)
-        .filter((s) => s !== "_index" && !s.startsWith("_"))
-        .map((s) => (s.startsWith("$") ? "some-id" : s.replace(/_$/, "").replace(/\[([^\]]*)\]/g, "$1")));
-      return `/${segments.join("/")}`;
-    });
+  return routeFiles()
+    .filter((r) => r.hasAction)
+    .map((r) => pathOf(r, {}));
 }
 
 describe("staff pages over HTTP", () => {
