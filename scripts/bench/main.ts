@@ -20,6 +20,8 @@ export interface Figure {
 
 interface Options {
   rows?: number;
+  /** How long each load scenario runs. */
+  seconds?: number;
   /** The database's own URL: benchmarks tidy up as its owner (VACUUM), not as the app role. */
   databaseUrl: string;
 }
@@ -30,17 +32,21 @@ const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
   import: async (options) => (await import("./import")).runImportBenchmark(options),
   campaign: async () => (await import("./campaign")).runCampaignBenchmark(),
   letters: async () => (await import("./letters")).runLettersBenchmark(),
+  load: async (options) => (await import("./load")).runLoadBenchmark({ databaseUrl: options.databaseUrl, seconds: options.seconds }),
 };
 
-const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N]`;
+const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N] [--seconds N]`;
 
 async function main(argv: string[]): Promise<number> {
   let names: string[];
   let options: Omit<Options, "databaseUrl">;
   try {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { rows: { type: "string" } }, strict: true });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { rows: { type: "string" }, seconds: { type: "string" } }, strict: true });
     names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
-    options = { rows: values.rows === undefined ? undefined : parseRows(values.rows) };
+    options = {
+      rows: values.rows === undefined ? undefined : parseRows(values.rows),
+      seconds: values.seconds === undefined ? undefined : parseRows(values.seconds),
+    };
   } catch (error) {
     logLine(`${(error as Error).message.replace(/\.?$/, ".")}\n${usage}`);
     return 1;

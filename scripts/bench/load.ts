@@ -1,0 +1,230 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { createConnection, setConnection, type Connection } from "../../db/client.server";
+import { freePort } from "../../db/free-port.server";
+import { applyMigrations } from "../../db/migrate.server";
+import { logLine } from "../../app/cli/output";
+import { sessionCookieHeader } from "../../app/auth/session-cookie.server";
+import { hashToken, randomToken } from "../../app/auth/tokens.server";
+import { addPractice } from "../../app/services/practices.server";
+import { seedPractice } from "../../app/services/seed.server";
+import type { Figure } from "./main";
+
+// Issue 10, point 2: a database of PRACTICES × PATIENTS patients and
+// REQUESTS_PER_PRACTICE requests each, the portal started as `npm start`
+// would, and autocannon driving it as 50 signed-in staff (one per practice)
+// on the queue page, the request page and the decision POST, and the public
+// form at 20 submissions a second; each beside a static file from the same
+// server. Latencies are every response's own, so p95 is exact.
+
+const PRACTICES = 50;
+const PATIENTS = 10_000;
+const REQUESTS_PER_PRACTICE = 2_000;
+const STAFF = 50;
+const TARGETS = { queueP95Ms: 150, decisionP95Ms: 250 } as const;
+
+interface Scenario {
+  name: string;
+  connections: number;
+  overallRate?: number;
+  /** Builds each request for the connection's member of staff. */
+  request: (staff: StaffSession) => { method: "GET" | "POST"; path: string; body?: string; headers?: Record<string, string> };
+}
+
+interface StaffSession {
+  cookie: string;
+  odsCode: string;
+  openIds: string[];
+  /** Opt-outs in triage not yet decided: each decision POST takes one. */
+  undecided: string[];
+}
+
+interface Measured {
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+  errors: number;
+  count: number;
+}
+
+export async function runLoadBenchmark(options: { databaseUrl: string; seconds?: number }): Promise<Figure[]> {
+  const seconds = options.seconds ?? 30;
+  const server = new URL(options.databaseUrl);
+  const name = `bench_load_${randomBytes(4).toString("hex")}`;
+  const admin = postgres({ host: server.hostname, port: Number(server.port || 5432), username: decodeURIComponent(server.username), password: decodeURIComponent(server.password), database: server.pathname.slice(1), max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(options.databaseUrl);
+  url.pathname = `/${name}`;
+  let connection: Connection | undefined;
+  let stop = async () => {};
+  try {
+    await applyMigrations(url.toString());
+    connection = createConnection(url.toString(), { max: 4, asApp: true });
+    const previous = connection;
+    setConnection(previous);
+    const staff = await seed(url.toString());
+    const port = await freePort();
+    stop = await startServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production" });
+    const base = `http://localhost:${port}`;
+
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const scenarios: Scenario[] = [
+      { name: "static file", connections: STAFF, request: () => ({ method: "GET", path: "/robots.txt" }) },
+      { name: "queue page", connections: STAFF, request: () => ({ method: "GET", path: "/staff/requests" }) },
+      { name: "request page", connections: STAFF, request: (s) => ({ method: "GET", path: `/staff/requests/${s.openIds[Math.floor(Math.random() * s.openIds.length)]}` }) },
+      {
+        name: "decision POST",
+        connections: STAFF,
+        request: (s) => ({
+          method: "POST",
+          path: `/staff/requests/${s.undecided.pop() ?? s.openIds[0]}`,
+          body: form({ intent: "decide", version: "1", outcome: "opt-out-recorded", toEnter: "103", accessLevel: "none", identityMethod: "record-match" }),
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+        }),
+      },
+      {
+        name: "public form POST (20/s)",
+        connections: 20,
+        overallRate: 20,
+        request: (s) => ({
+          method: "POST",
+          path: `/requests/new?practice=${s.odsCode}&kind=opt-out`,
+          body: form({
+            step: "check", intent: "submit", website: "", givenName: "Load", familyName: `Test${Math.floor(Math.random() * 1e6)}`,
+            dateOfBirthDay: "1", dateOfBirthMonth: "2", dateOfBirthYear: "1970", postcode: "LS1 4AP", nhsNumber: "", email: "load@example.org", mobile: "", optOutScope: "no-online-access",
+          }),
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+        }),
+      },
+    ];
+
+    const results = new Map<string, Measured>();
+    for (const scenario of scenarios) {
+      logLine(`Load: ${scenario.name}, ${scenario.connections} connections for ${seconds} s…`);
+      results.set(scenario.name, await drive(base, scenario, staff, seconds));
+    }
+    const stat = results.get("static file")!;
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
+    return [...results.entries()].map(([scenarioName, m]) => {
+      const target = scenarioName === "queue page" ? ` (target p95 < ${TARGETS.queueP95Ms} ms)` : scenarioName === "decision POST" ? ` (target p95 < ${TARGETS.decisionP95Ms} ms)` : "";
+      return {
+        figure: `load: ${scenarioName}, p50/p95/p99${target}`,
+        value: `${ms(m.p50)} / ${ms(m.p95)} / ${ms(m.p99)}`,
+        comparedWith: `${m.perSecond.toFixed(0)}/s, ${m.errors} errors of ${m.count}; static p50 ${ms(stat.p50)}`,
+        ratio: `${(m.p50 / Math.max(stat.p50, 0.1)).toFixed(1)}×`,
+      };
+    });
+  } finally {
+    await stop();
+    setConnection(undefined);
+    await connection?.close();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** The practices, their lists and requests, and one signed-in member of staff each. */
+async function seed(databaseUrl: string): Promise<StaffSession[]> {
+  logLine(`Load: seeding ${PRACTICES} practices of ${PATIENTS.toLocaleString("en-GB")} patients…`);
+  const owner = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sessions: StaffSession[] = [];
+  try {
+    for (let i = 0; i < PRACTICES; i++) {
+      const odsCode = `L${String(i).padStart(5, "0")}`;
+      const added = await addPractice({ odsCode, name: `Load Practice ${i}`, clinicalSystem: i % 2 ? "tpp" : "emis" });
+      if (!added.ok) throw new Error(added.error);
+      const seeded = await seedPractice({ odsCode, patients: PATIENTS });
+      if (!seeded.ok) throw new Error(seeded.error);
+      const practiceId = added.practice.id;
+      // A fifth of the requests open (all opt-outs, three quarters in triage, for the decisions), the rest closed.
+      await owner`
+        insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel, received_at)
+        select ${practiceId}, 'RQ-' || ${odsCode} || '-' || g, case when g % 5 = 0 then 'opt-out' else (array['opt-out','opt-in','withdraw-opt-out'])[1 + g % 3] end::request_kind,
+               case when g % 5 = 0 then (case when g % 20 <> 15 then 'triage' else (array['identity-check','clinician-review','decided','actioned'])[1 + (g / 20) % 4] end) else 'closed' end::request_state,
+               p.id, 'full', 'online-form', now() - (g % 60) * interval '1 day'
+        from generate_series(1, ${REQUESTS_PER_PRACTICE}) g
+        join lateral (select id from patients where practice_id = ${practiceId} order by nhs_number offset (g % ${PATIENTS}) limit 1) p on true`;
+      const [user] = await owner<{ id: string }[]>`
+        insert into staff_users (email, name, status) values (${`staff${i}@load.example`}, ${`Load Staff ${i}`}, 'active') returning id`;
+      await owner`insert into staff_memberships (staff_user_id, practice_id, role) values (${user!.id}, ${practiceId}, 'reception')`;
+      const token = randomToken();
+      await owner`
+        insert into staff_sessions (token_hash, staff_user_id, stage, practice_id, expires_at)
+        values (${hashToken(token)}, ${user!.id}, 'signed-in', ${practiceId}, now() + interval '12 hours')`;
+      const open = await owner<{ id: string; undecided: boolean }[]>`
+        select id, (state = 'triage' and kind = 'opt-out') as undecided from requests where practice_id = ${practiceId} and state <> 'closed'`;
+      sessions.push({
+        cookie: (await sessionCookieHeader(token)).split(";")[0]!,
+        odsCode,
+        openIds: open.map((r) => r.id),
+        undecided: open.filter((r) => r.undecided).map((r) => r.id),
+      });
+      if ((i + 1) % 10 === 0) logLine(`Load: ${i + 1} practices seeded.`);
+    }
+  } finally {
+    await owner.end();
+  }
+  return sessions.slice(0, STAFF);
+}
+
+/** Runs one scenario; every response's time is kept, so the percentiles are exact. */
+function drive(base: string, scenario: Scenario, staff: StaffSession[], seconds: number): Promise<Measured> {
+  const times: number[] = [];
+  let errors = 0;
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: scenario.connections,
+        duration: seconds,
+        overallRate: scenario.overallRate,
+        // Each connection keeps its own context: it takes the next member of staff once.
+        initialContext: {},
+        requests: [
+          {
+            setupRequest: (request, context: { session?: StaffSession }) => {
+              context.session ??= staff[next++ % staff.length]!;
+              const built = scenario.request(context.session);
+              return { ...request, method: built.method, path: built.path, body: built.body, headers: { ...built.headers, cookie: context.session.cookie } };
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const sorted = times.sort((a, b) => a - b);
+        const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+        resolve({ p50: at(50), p95: at(95), p99: at(99), perSecond: result.requests.average, errors: errors + result.errors + result.timeouts, count: sorted.length });
+      },
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      times.push(responseTime);
+      if (statusCode >= 400) errors += 1;
+    });
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<() => Promise<void>> {
+  const child = spawn("node", ["--import", "tsx", "server/index.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (c: Buffer) => (log += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (log += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      if (log.includes("ready at")) resolve();
+      else if (child.exitCode !== null || Date.now() - started > 120_000) reject(new Error(`The server did not start:\n${log}`));
+      else setTimeout(check, 100);
+    };
+    check();
+  });
+  return async () => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  };
+}
