@@ -65,7 +65,10 @@ export const queueContent = {
   filterButton: "Show requests",
   clearFilters: "Clear the search and filters",
   countsCaption: "Open requests by state",
-  tableCaption: (shown: number, total: number) => (shown < total ? `The oldest ${shown} of ${total} matching requests` : `${shown} matching requests`),
+  tableCaption: (first: number, last: number, total: number) =>
+    first === 1 && last === total ? `${total} matching requests` : `${first} to ${last} of ${total} matching requests`,
+  newer: "Newer requests",
+  older: "Older requests",
   empty: "There are no requests that match.",
   head: ["Reference", "Request", "Patient", "State", "Assigned to", "Received", "Waiting"],
   nobody: "Nobody",

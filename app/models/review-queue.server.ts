@@ -71,7 +71,7 @@ function queueConditions(practiceId: string, query: QueueQuery): SQL {
   return and(...conditions)!;
 }
 
-export async function listQueueRequests(db: Executor, practiceId: string, query: QueueQuery, limit: number) {
+export async function listQueueRequests(db: Executor, practiceId: string, query: QueueQuery, limit: number, offset = 0) {
   return db
     .select({
       id: requests.id,
@@ -96,7 +96,8 @@ export async function listQueueRequests(db: Executor, practiceId: string, query:
     .leftJoin(assignee, eq(assignee.id, requests.assignedTo))
     .where(queueConditions(practiceId, query))
     .orderBy(asc(requests.receivedAt), asc(requests.reference))
-    .limit(limit);
+    .limit(limit)
+    .offset(offset);
 }
 
 /** How many requests the query matches, however many the page lists. */

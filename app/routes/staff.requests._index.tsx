@@ -24,6 +24,7 @@ const filtersSchema = z.object({
   waiting: z.enum(WAITING_FILTERS).optional().catch(undefined),
   // Kept whole (even when too long) so the box shows what was typed beside its error.
   q: z.string().trim().max(MAX_SEARCH_LENGTH * 4).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -115,7 +116,7 @@ export default function RequestQueuePage() {
         <p>{queueContent.empty}</p>
       ) : (
         <Table
-          caption={queueContent.tableCaption(queue.items.length, queue.matching)}
+          caption={queueContent.tableCaption(queue.firstShown, queue.firstShown + queue.items.length - 1, queue.matching)}
           head={queueContent.head}
           rows={queue.items.map((item) => [
             <a key={item.id} href={`/staff/requests/${item.id}`}>
@@ -141,6 +142,42 @@ export default function RequestQueuePage() {
           ])}
         />
       )}
+      <Pages filters={filters} firstShown={queue.firstShown} shown={queue.items.length} matching={queue.matching} pageSize={queue.pageSize} />
     </StaffPage>
+  );
+}
+
+/** Previous and next pages of the queue, keeping the search and filters (NHS.UK pagination). */
+function Pages({ filters, firstShown, shown, matching, pageSize }: { filters: Record<string, unknown>; firstShown: number; shown: number; matching: number; pageSize: number }) {
+  const page = Math.floor((firstShown - 1) / pageSize) + 1;
+  const link = (to: number) => {
+    const params = new URLSearchParams(
+      Object.entries({ ...filters, page: to === 1 ? undefined : String(to) }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+    );
+    const query = params.toString();
+    return `/staff/requests${query ? `?${query}` : ""}`;
+  };
+  const hasNewer = page > 1;
+  const hasOlder = firstShown - 1 + shown < matching;
+  if (!hasNewer && !hasOlder) return null;
+  return (
+    <nav className="nhsuk-pagination" aria-label="Pages of requests">
+      <ul className="nhsuk-list nhsuk-pagination__list">
+        {hasNewer ? (
+          <li className="nhsuk-pagination-item--previous">
+            <a className="nhsuk-pagination__link nhsuk-pagination__link--prev" href={link(page - 1)}>
+              <span className="nhsuk-pagination__title">{queueContent.newer}</span>
+            </a>
+          </li>
+        ) : null}
+        {hasOlder ? (
+          <li className="nhsuk-pagination-item--next">
+            <a className="nhsuk-pagination__link nhsuk-pagination__link--next" href={link(page + 1)}>
+              <span className="nhsuk-pagination__title">{queueContent.older}</span>
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
   );
 }

@@ -8,8 +8,8 @@ import { countOpenRequestsByState, countOverdueActions, countQueueRequests, list
 import { listPracticeStaff } from "../models/staff.server";
 import type { StaffContext } from "./staff-session.server";
 
-/** The most rows the queue page lists at once; the counts cover every matching request. */
-export const QUEUE_PAGE_SIZE = 200;
+/** The rows the queue page lists at once, oldest first; later pages list the rest. */
+export const QUEUE_PAGE_SIZE = 50;
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +21,8 @@ export interface QueueFilters {
   waiting?: WaitingFilter;
   /** An NHS number, a reference, or a name with perhaps a date of birth. */
   q?: string;
+  /** Which page of QUEUE_PAGE_SIZE rows, from 1. */
+  page?: number;
 }
 
 export interface QueueItem {
@@ -49,6 +51,9 @@ export interface RequestQueue {
   items: QueueItem[];
   /** Requests the filters and search match, however many are listed. */
   matching: number;
+  /** The position of the first row listed, from 1. */
+  firstShown: number;
+  pageSize: number;
   countsByState: Record<(typeof OPEN_REQUEST_STATES)[number], number>;
   total: number;
   targetDays: number;
@@ -91,10 +96,11 @@ export async function openRequestQueue(context: StaffContext, filters: QueueFilt
     search: parsedSearch?.ok ? parsedSearch.search : undefined,
   };
   const searchProblem = parsedSearch && !parsedSearch.ok ? parsedSearch.problem : null;
+  const offset = ((filters.page ?? 1) - 1) * QUEUE_PAGE_SIZE;
 
   const { rows, matching, counts, overdueActions, staff } = await withPractice(practiceId, async (tx) => {
     const found = {
-      rows: searchProblem ? [] : await listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE),
+      rows: searchProblem ? [] : await listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE, offset),
       matching: searchProblem ? 0 : await countQueueRequests(tx, practiceId, query),
       counts: await countOpenRequestsByState(tx, practiceId),
       overdueActions: await countOverdueActions(tx, practiceId, decidedBefore),
@@ -118,6 +124,8 @@ export async function openRequestQueue(context: StaffContext, filters: QueueFilt
     overdueActions,
     countsByState,
     matching,
+    firstShown: offset + 1,
+    pageSize: QUEUE_PAGE_SIZE,
     searchProblem,
     staff: staff.filter(canBeAssigned).map((m) => ({ id: m.id, name: m.name })),
     total: Object.values(countsByState).reduce((a, b) => a + b, 0),

@@ -69,4 +69,18 @@ describe("the review queue", () => {
     expect(triage.items.map((i) => i.reference)).toEqual(["RQ-MIDL-0003", "RQ-NEWR-0001"]);
     expect(triage.total).toBe(3);
   });
+
+  it("lists the queue fifty at a time, oldest first, with the count of all that match", async () => {
+    for (let i = 0; i < 60; i++) {
+      await addRequest(context.practice.id, `RQ-PAGE-${String(i).padStart(4, "2").replace(/[01]/g, "3")}${i}`, { kind: "opt-in", state: "triage", receivedAt: daysAgo(10 + i / 100) });
+    }
+    const first = await openRequestQueue(context, { kind: "opt-in" }, NOW);
+    const second = await openRequestQueue(context, { kind: "opt-in", page: 2 }, NOW);
+    expect(first.matching).toBe(61);
+    expect(first.items).toHaveLength(50);
+    expect(first.items[0]!.reference).toBe("RQ-OLDE-0002");
+    expect(second.firstShown).toBe(51);
+    expect(second.items).toHaveLength(11);
+    expect(new Set([...first.items, ...second.items].map((i) => i.id)).size).toBe(61);
+  });
 });
