@@ -5,6 +5,7 @@
 
 import { CODES } from "./codes";
 import type { DecisionOutcome } from "./request-workflow";
+import { addressLines } from "./postal-address";
 
 export const TEMPLATE_KEYS = [
   "opt-out-announcement",
@@ -80,9 +81,7 @@ export function practiceContact(practice: {
 }): PracticeContact {
   return {
     name: practice.name,
-    addressLines: [practice.addressLine1, practice.addressLine2, practice.addressLine3, practice.addressLine4].filter(
-      (line): line is string => Boolean(line),
-    ),
+    addressLines: addressLines(practice),
     postcode: practice.postcode,
     phone: practice.phone,
     email: practice.email,

@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import { instant, instantOrNull } from "../../db/timestamps.server";
 import type { TemplateKey } from "../domain/message-templates";
+import { addressLines } from "../domain/postal-address";
 
 // Letter batches and the letters in them. Call inside withPracticeSql: row-
 // level security keeps every query to the one practice. Registration keys are
@@ -43,7 +44,7 @@ export function letterPatientOf(row: LetterPatientRecord): LetterPatient {
     nhsNumber: row.nhsNumber,
     givenName: row.givenName,
     familyName: row.familyName,
-    addressLines: [row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4].filter((l): l is string => Boolean(l)),
+    addressLines: addressLines(row),
     postcode: row.postcode,
     largePrint: row.largePrint,
     registered: row.registration === "registered",

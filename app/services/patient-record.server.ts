@@ -9,6 +9,7 @@ import { listDecisionEffectsOfPatient } from "../models/decisions.server";
 import { getPatientByNhsNumber, listCodedEntriesOfPatient, updatePatientLargePrint } from "../models/patients.server";
 import { buildHistories } from "./access-states.server";
 import type { StaffContext } from "./staff-session.server";
+import { addressLines } from "../domain/postal-address";
 
 export interface PatientRecord {
   nhsNumber: string;
@@ -63,9 +64,7 @@ export async function viewPatient(context: StaffContext, nhsNumberInput: string,
         givenName: patient.givenName,
         familyName: patient.familyName,
         dateOfBirth: patient.dateOfBirth,
-        address: [patient.addressLine1, patient.addressLine2, patient.addressLine3, patient.addressLine4, patient.postcode].filter(
-          (line): line is string => Boolean(line),
-        ),
+        address: [...addressLines(patient), ...(patient.postcode ? [patient.postcode] : [])],
         email: patient.email,
         mobile: patient.mobile,
         contactIsPrivate: patient.contactIsPrivate,

@@ -44,6 +44,7 @@ import {
 import { accessStateOfPatient, emailForPatientMessages } from "./access-states.server";
 import type { StoredSubmission } from "./patient-requests.server";
 import type { StaffContext } from "./staff-session.server";
+import { addressLines } from "../domain/postal-address";
 
 // One request as staff work it: what came in, who it is, what this role may do with it now, and
 // the version-checked steps that move it on (DESIGN §2 "Requests").
@@ -200,9 +201,7 @@ function reviewedPatient(patient: PatientRow, access: { state: AccessState; enha
     name: `${patient.givenName} ${patient.familyName}`,
     nhsNumber: patient.nhsNumber,
     dateOfBirth: patient.dateOfBirth,
-    address: [patient.addressLine1, patient.addressLine2, patient.addressLine3, patient.addressLine4, patient.postcode].filter(
-      (line): line is string => Boolean(line),
-    ),
+    address: [...addressLines(patient), ...(patient.postcode ? [patient.postcode] : [])],
     email: patient.email,
     onlineAccount: patient.onlineAccount,
     state: access.state,
