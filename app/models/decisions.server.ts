@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { decisions } from "../../db/schema";
 
@@ -18,12 +18,18 @@ export async function listDecisionEffects(db: Executor, practiceId: string) {
     .where(and(eq(decisions.practiceId, practiceId), isNotNull(decisions.patientId)));
 }
 
-export async function listDecisionEffectsOfPatients(db: Executor, practiceId: string, patientIds: readonly string[]) {
-  if (patientIds.length === 0) return [];
+/** Decisions about the patients whose ids lie in (afterId, lastId]: see listCodedEntriesOfPatientRange. */
+export async function listDecisionEffectsOfPatientRange(db: Executor, practiceId: string, afterId: string | null, lastId: string) {
   return db
     .select(effect)
     .from(decisions)
-    .where(and(eq(decisions.practiceId, practiceId), inArray(decisions.patientId, [...patientIds])));
+    .where(
+      and(
+        eq(decisions.practiceId, practiceId),
+        afterId ? sql`${decisions.patientId} > ${afterId}` : undefined,
+        sql`${decisions.patientId} <= ${lastId}`,
+      ),
+    );
 }
 
 export async function listDecisionEffectsOfPatient(db: Executor, practiceId: string, patientId: string) {

@@ -5,11 +5,11 @@ import type { CodeKey } from "../domain/codes";
 import type { DecisionOutcome } from "../domain/request-workflow";
 import { isEligible } from "../domain/eligibility";
 import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../domain/recorded-at";
-import { listDecisionEffects, listDecisionEffectsOfPatient, listDecisionEffectsOfPatients } from "../models/decisions.server";
+import { listDecisionEffects, listDecisionEffectsOfPatient, listDecisionEffectsOfPatientRange } from "../models/decisions.server";
 import {
   listCodedEntries,
   listCodedEntriesOfPatient,
-  listCodedEntriesOfPatients,
+  listCodedEntriesOfPatientRange,
   listPatientsForAccessState,
   listPatientsForCountingPage,
 } from "../models/patients.server";
@@ -91,8 +91,13 @@ export async function forEachAccessState(
   for (;;) {
     const page = await withPractice(practiceId, async (tx) => {
       const patients = await listPatientsForCountingPage(tx, practiceId, afterId, pageSize);
-      const ids = patients.map((p) => p.id);
-      return { patients, entries: await listCodedEntriesOfPatients(tx, practiceId, ids), decisions: await listDecisionEffectsOfPatients(tx, practiceId, ids) };
+      const lastId = patients.at(-1)?.id;
+      if (!lastId) return { patients, entries: [], decisions: [] };
+      return {
+        patients,
+        entries: await listCodedEntriesOfPatientRange(tx, practiceId, afterId, lastId),
+        decisions: await listDecisionEffectsOfPatientRange(tx, practiceId, afterId, lastId),
+      };
     });
     const history = buildHistories(page.entries, page.decisions);
     for (const p of page.patients) {

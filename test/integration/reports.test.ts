@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forEachAccessState } from "../../app/services/access-states.server";
 import { importPatientList } from "../../app/services/patient-import.server";
 import { addPractice } from "../../app/services/practices.server";
 import {
@@ -146,6 +147,24 @@ describe("reports", () => {
     expect(report).toMatchObject({ ...EXPECTED_LIST, ...EXPECTED_ACTIVITY });
     expect(report.trend).toHaveLength(1);
     expect(report.trend[0]).toMatchObject({ eligible: 16, enhancedReview: 4, enhancedReviewShare: 0.25, declined: 2 });
+  });
+
+  it("counts the list the same a page at a time, whatever the page size", async () => {
+    // Three patients a page: the 18 patients' entries must each land in their own page.
+    const byState: Record<string, number> = {};
+    let eligible = 0;
+    let enhancedReview = 0;
+    await forEachAccessState(practiceId, "2026-10-31", (p) => {
+      if (!p.eligible) return;
+      eligible += 1;
+      if (p.enhancedReview) enhancedReview += 1;
+      byState[p.state] = (byState[p.state] ?? 0) + 1;
+    }, 3);
+    expect({ eligible, enhancedReview, byState }).toEqual({
+      eligible: EXPECTED_LIST.eligible,
+      enhancedReview: EXPECTED_LIST.enhancedReview,
+      byState: EXPECTED_LIST.byState,
+    });
   });
 
   it("writes the same figures to the CSV, one per row", async () => {
