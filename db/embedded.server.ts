@@ -25,6 +25,8 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void,
+  /** A port of the caller's choosing, so a server stopped and started again keeps its URL. */
+  options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, "postgres");
   const ownerFile = path.join(dataDir, "postgres.owner");
@@ -60,7 +62,7 @@ export async function startEmbeddedPostgres(
   const password = existsSync(passwordFile)
     ? (await fs.readFile(passwordFile, "utf8")).trim()
     : randomBytes(18).toString("base64url");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Transform, type Writable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import type postgres from "postgres";
+import { isConnectionLost } from "../../db/connection-lost.server";
 import { withPracticeSql, withoutPractice } from "../../db/tenancy.server";
 import { ukLocalDay } from "../domain/calendar";
 import { IMPORT_FORMATS, resolveColumns, type CanonicalColumn } from "../domain/import-columns";
@@ -77,8 +78,11 @@ export interface ImportOutcome {
 
 export type ImportResult =
   | { ok: true; outcome: ImportOutcome }
-  /** `shrink`: the file would deregister too much of the list (allowShrink overrides). */
-  | { ok: false; error: string; reason: "file" | "shrink" };
+  /**
+   * `shrink`: the file would deregister too much of the list (allowShrink overrides);
+   * `database`: the connection to PostgreSQL was lost, so the transaction never committed.
+   */
+  | { ok: false; error: string; reason: "file" | "shrink" | "database" };
 
 /** An expected refusal: one sentence for the person importing, and nothing changed. */
 class ImportRefused extends Error {
@@ -202,11 +206,20 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
       if (input.dryRun) throw new DryRunFinished(outcome);
       return outcome;
     });
-    // The new list's figures, for the reports' trend: once committed, outside the import's transaction.
-    if (outcome.importId) await recordImportFigures(practice.id, outcome.importId, now);
+    // The new list's figures, for the reports' trend: once committed, outside the import's
+    // transaction. The import stands without them, so failing to count only costs a trend point.
+    if (outcome.importId) {
+      await recordImportFigures(practice.id, outcome.importId, now).catch((error: unknown) =>
+        console.error(`Import ${outcome.importId} committed, but its figures for the trend could not be counted:`, error),
+      );
+    }
     return { ok: true, outcome };
   } catch (error) {
     if (error instanceof DryRunFinished) return { ok: true, outcome: error.outcome };
+    if (isConnectionLost(error)) {
+      // Nothing to audit with: the database is away. Its transaction rolled back, so nothing changed.
+      return { ok: false, error: "The connection to the database was lost during the import, so nothing was changed: import the file again once the database is back.", reason: "database" };
+    }
     if (!(error instanceof ImportRefused)) throw error;
     // The import changed nothing, but that someone tried, and why it was refused, is kept.
     await withPracticeSql(practice.id, (tx) =>
@@ -323,19 +336,32 @@ const COPY_BATCH_CHARACTERS = 64 * 1024;
  */
 function batchedCopy(stream: Writable) {
   let pending = "";
+  // Once the connection is lost the stream must not be touched again: postgres.js would write
+  // to a socket it has already let go of, and throw where nobody catches it.
+  let failed = false;
+  stream.on("error", () => {
+    failed = true;
+  });
   const flush = async () => {
-    if (pending === "") return;
+    if (pending === "" || failed) return;
     const text = pending;
     pending = "";
-    if (!stream.write(text)) await once(stream, "drain");
+    try {
+      if (!stream.write(text)) await once(stream, "drain");
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
   };
   return {
     async write(line: string): Promise<void> {
       pending += line;
       if (pending.length >= COPY_BATCH_CHARACTERS) await flush();
     },
+    /** Ends the COPY; after a failure, only lets the stream go (the failure is reported where it happened). */
     async finish(): Promise<void> {
       await flush();
+      if (failed) return;
       stream.end();
       await once(stream, "finish");
     },

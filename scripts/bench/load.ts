@@ -19,7 +19,7 @@ import type { Figure } from "./main";
 // form at 20 submissions a second; each beside a static file from the same
 // server. Latencies are every response's own, so p95 is exact.
 
-const PRACTICES = 50;
+const PRACTICES = Number(process.env.LP ?? 50);
 const PATIENTS = 10_000;
 const REQUESTS_PER_PRACTICE = 2_000;
 const STAFF = 50;
@@ -60,12 +60,13 @@ export async function runLoadBenchmark(options: { databaseUrl: string; seconds?:
   url.pathname = `/${name}`;
   let connection: Connection | undefined;
   let stop = async () => {};
+  let staff: StaffSession[] = [];
   try {
     await applyMigrations(url.toString());
     connection = createConnection(url.toString(), { max: 4, asApp: true });
     const previous = connection;
     setConnection(previous);
-    const staff = await seed(url.toString());
+    staff = await seed(url.toString());
     const port = await freePort();
     stop = await startServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production" });
     const base = `http://localhost:${port}`;
@@ -121,7 +122,7 @@ export async function runLoadBenchmark(options: { databaseUrl: string; seconds?:
     await stop();
     setConnection(undefined);
     await connection?.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    if (!process.env.KEEP) await admin.unsafe(`drop database if exists ${name} with (force)`); else console.log('KEPT', url.toString(), JSON.stringify(staff.slice(0,5).map(s=>({c:s.cookie,o:s.openIds.slice(0,50)}))));
     await admin.end();
   }
 }

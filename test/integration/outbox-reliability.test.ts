@@ -7,6 +7,7 @@ import { createMailTransport } from "../../app/services/mail-transport.server";
 import { addPractice } from "../../app/services/practices.server";
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from "../../app/worker/outbox-worker.server";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { countBy, sleep, until } from "../helpers/waiting";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Issue 5, "Done when": a 2,000-message campaign through a real SMTP server
@@ -306,22 +307,4 @@ describe("outbox reliability with a real SMTP server", () => {
 
 function odsOf(practiceNumber: number): string {
   return `r${String(practiceNumber).padStart(5, "0")}`;
-}
-
-function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs} ms for ${what}`);
-    await sleep(100);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
