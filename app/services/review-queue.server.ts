@@ -1,4 +1,4 @@
-import { withoutPractice, withPractice } from "../../db/tenancy.server";
+import { withPractice } from "../../db/tenancy.server";
 import { receivedBeforeFor, waitingDays, type WaitingFilter } from "../domain/review-queue";
 import { parseStaffSearch, type StaffSearchProblem } from "../domain/staff-search";
 import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
@@ -83,23 +83,27 @@ export function canBeAssigned(member: { disabledHere: boolean; status: string })
  */
 export async function openRequestQueue(context: StaffContext, filters: QueueFilters, now = new Date()): Promise<RequestQueue> {
   const practiceId = context.practice.id;
-  const practice = await withoutPractice((tx) => getPracticeById(tx, practiceId));
-  const targetDays = practice?.queueTargetDays ?? 14;
-  const actionDays = practice?.actionOverdueDays ?? 7;
-  const decidedBefore = new Date(now.getTime() - actionDays * DAY_MS);
   const parsedSearch = filters.q ? parseStaffSearch(filters.q) : null;
-  const query: QueueQuery = {
-    kind: filters.kind,
-    state: filters.state,
-    assignedTo: filters.assigned === "me" ? context.user.id : filters.assigned === "none" ? null : filters.assigned,
-    receivedBefore: filters.waiting ? receivedBeforeFor(filters.waiting, targetDays, now) : undefined,
-    search: parsedSearch?.ok ? parsedSearch.search : undefined,
-  };
   const searchProblem = parsedSearch && !parsedSearch.ok ? parsedSearch.problem : null;
   const offset = ((filters.page ?? 1) - 1) * QUEUE_PAGE_SIZE;
 
-  const { rows, matching, counts, overdueActions, staff } = await withPractice(practiceId, async (tx) => {
+  // One transaction for the whole page: each costs the server more than the queries in it.
+  const { rows, matching, counts, overdueActions, staff, targetDays, actionDays, decidedBefore } = await withPractice(practiceId, async (tx) => {
+    const practice = await getPracticeById(tx, practiceId);
+    const targetDays = practice?.queueTargetDays ?? 14;
+    const actionDays = practice?.actionOverdueDays ?? 7;
+    const decidedBefore = new Date(now.getTime() - actionDays * DAY_MS);
+    const query: QueueQuery = {
+      kind: filters.kind,
+      state: filters.state,
+      assignedTo: filters.assigned === "me" ? context.user.id : filters.assigned === "none" ? null : filters.assigned,
+      receivedBefore: filters.waiting ? receivedBeforeFor(filters.waiting, targetDays, now) : undefined,
+      search: parsedSearch?.ok ? parsedSearch.search : undefined,
+    };
     const found = {
+      targetDays,
+      actionDays,
+      decidedBefore,
       rows: searchProblem ? [] : await listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE, offset),
       matching: searchProblem ? 0 : await countQueueRequests(tx, practiceId, query),
       counts: await countOpenRequestsByState(tx, practiceId),

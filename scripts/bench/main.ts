@@ -20,7 +20,7 @@ export interface Figure {
 
 interface Options {
   rows?: number;
-  /** How long each load scenario runs. */
+  /** How long the load benchmark's working day runs; its flat-out runs take at most 30 s each. */
   seconds?: number;
   /** The database's own URL: benchmarks tidy up as its owner (VACUUM), not as the app role. */
   databaseUrl: string;
