@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken, randomToken } from "../../app/auth/tokens.server";
+import { MINIMUM_ANSWER_MS } from "../../app/services/patient-requests.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 
 // The patient request journeys over real HTTP, against the built app and a
@@ -224,5 +225,24 @@ describe("personal links", () => {
     // Practice B's link does not open with the date of birth of practice A's patient.
     const other = await post(`/r/${good}`, { step: "dob", ...dob("15", "3", "1984") });
     expect(other.status).toBe(400);
+  });
+
+  it("takes as long to answer a request that matches a patient as one that matches nobody", async () => {
+    // Timing would tell an attacker what the page does not: each answer waits out the same
+    // minimum, so the difference between the two is noise, not the work of a match.
+    const elapsed = { matched: [] as number[], unmatched: [] as number[] };
+    for (let i = 0; i < 6; i++) {
+      for (const kind of ["matched", "unmatched"] as const) {
+        const details = kind === "matched" ? ANN : { ...ANN, familyName: `Nobody${i}`, nhsNumber: "" };
+        const started = performance.now();
+        const response = await post(`/requests/new?practice=TSTA1&kind=opt-out`, { step: "check", intent: "submit", website: "", ...details, ...OPT_OUT });
+        await response.text();
+        elapsed[kind].push(performance.now() - started);
+        expect(response.status).toBe(302);
+      }
+    }
+    const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    for (const time of [...elapsed.matched, ...elapsed.unmatched]) expect(time).toBeGreaterThanOrEqual(MINIMUM_ANSWER_MS);
+    expect(Math.abs(median(elapsed.matched) - median(elapsed.unmatched))).toBeLessThan(100);
   });
 });
