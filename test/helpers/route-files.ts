@@ -10,6 +10,8 @@ export interface RouteFile {
   params: string[];
   hasLoader: boolean;
   hasAction: boolean;
+  /** Query-string names the route reads: `searchParams.get("…")`, or the keys of the schema it parses the whole query with. */
+  queryNames: string[];
 }
 
 export function routeFiles(): RouteFile[] {
@@ -29,6 +31,7 @@ export function routeFiles(): RouteFile[] {
         params: segments.filter((s) => s.startsWith(":")).map((s) => s.slice(1)),
         hasLoader: /export (async function|const) loader\b/.test(source),
         hasAction: /export (async function|const) action\b/.test(source),
+        queryNames: queryNamesOf(source),
       };
     });
 }
@@ -36,4 +39,13 @@ export function routeFiles(): RouteFile[] {
 /** The path with each parameter filled in. */
 export function pathOf(route: RouteFile, values: Record<string, string>): string {
   return route.pattern.replace(/:(\w+)/g, (_, name: string) => values[name] ?? "some-id");
+}
+
+function queryNamesOf(source: string): string[] {
+  const names = new Set([...source.matchAll(/searchParams\.get\("(\w+)"\)/g)].map((m) => m[1]!));
+  // A route that parses the whole query (Object.fromEntries(...searchParams)) with a zod object.
+  if (/fromEntries\(.*searchParams\)/.test(source)) {
+    for (const m of source.matchAll(/^\s+(\w+): z\./gm)) names.add(m[1]!);
+  }
+  return [...names];
 }

@@ -24,7 +24,7 @@ describe("another practice's ids, in every path and the forms that name records"
   let app: AppUnderTest;
   let admin: postgres.Sql;
   let client: StaffClient;
-  const other = { requestId: "", campaignId: "", reference: "RQ-ZZZZ-9999", patientName: "", batchId: "", staffId: "" };
+  const other = { requestId: "", campaignId: "", reference: "RQ-ZZZZ-9999", patientName: "", patientNhs: "", batchId: "", staffId: "" };
   let routes: RouteFile[] = [];
 
   beforeAll(async () => {
@@ -36,9 +36,10 @@ describe("another practice's ids, in every path and the forms that name records"
     const created = await runCli(["campaign", "create", "--practice", OTHER.ods, "--template", "opt-out-announcement", "--json"], env);
     other.campaignId = (JSON.parse(created.stdout) as { id: string }).id;
     const [practice] = await admin<{ id: string }[]>`select id from practices where ods_code = ${OTHER.ods}`;
-    const [patient] = await admin<{ id: string; given_name: string; family_name: string }[]>`
-      select id, given_name, family_name from patients where practice_id = ${practice!.id} order by nhs_number limit 1`;
+    const [patient] = await admin<{ id: string; given_name: string; family_name: string; nhs_number: string }[]>`
+      select id, given_name, family_name, nhs_number from patients where practice_id = ${practice!.id} order by nhs_number limit 1`;
     other.patientName = `${patient!.given_name} ${patient!.family_name}`;
+    other.patientNhs = patient!.nhs_number;
     const [request] = await admin<{ id: string }[]>`
       insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
       values (${practice!.id}, ${other.reference}, 'opt-out', 'triage', ${patient!.id}, 'full', 'online-form') returning id`;
@@ -100,6 +101,24 @@ describe("another practice's ids, in every path and the forms that name records"
       const response = await client.get(path);
       expect([403, 404], `GET ${path}`).toContain(response.status);
       expect(leaks(await response.text()), `GET ${path}`).toEqual([]);
+    }
+  });
+
+  it("shows nothing of another practice whatever its identifiers in any query string a page reads", async () => {
+    // Every name a route reads from its query (found in its file) given each of the other
+    // practice's identifiers in turn: a search, a filter, a "just saved" or "just printed" id.
+    const pages = routeFiles().filter((r) => r.hasLoader && r.queryNames.length > 0 && r.pattern.startsWith("/staff/") && !DEVELOPMENT_ONLY.test(r.pattern));
+    expect(pages.map((r) => r.pattern)).toEqual(expect.arrayContaining(["/staff/requests", "/staff/patients", "/staff/letters", "/staff/at-risk"]));
+    const identifiers = [other.reference, other.patientNhs, other.patientName, other.requestId, other.staffId, other.batchId, other.campaignId];
+    for (const route of pages) {
+      for (const identifier of identifiers) {
+        const query = new URLSearchParams(route.queryNames.map((name) => [name, identifier])).toString();
+        const path = `${pathOf(route, idsFor(route))}?${query}`;
+        const response = await client.get(path);
+        expect(response.status, `GET ${path}`).toBeLessThan(500);
+        // What was typed may be shown back in its box; anything else of theirs is a leak.
+        expect(leaks(await response.text()).filter((text) => text !== identifier), `GET ${path}`).toEqual([]);
+      }
     }
   });
 
