@@ -166,7 +166,8 @@ async function seed(databaseUrl: string): Promise<StaffSession[]> {
       const seeded = await seedPractice({ odsCode, patients: PATIENTS });
       if (!seeded.ok) throw new Error(seeded.error);
       const practiceId = added.practice.id;
-      // Two fifths of the requests open (all opt-outs, three quarters of them undecided in triage, for the\n      // decision runs: 600 a practice), the rest closed.
+      // Two fifths of the requests open (all opt-outs, three quarters of them undecided in triage, for the
+      // decision runs: 600 a practice), the rest closed.
       await owner`
         insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel, received_at)
         select ${practiceId}, 'RQ-' || ${odsCode} || '-' || g, case when g % 5 < 2 then 'opt-out' else (array['opt-out','opt-in','withdraw-opt-out'])[1 + g % 3] end::request_kind,
