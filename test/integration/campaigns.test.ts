@@ -3,12 +3,12 @@ import type { Transporter } from "nodemailer";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CODES } from "../../app/domain/codes";
-import { DEFAULT_SENDING_HOURS } from "../../app/domain/sending-hours";
 import { createMailTransport } from "../../app/services/mail-transport.server";
 import { addPractice } from "../../app/services/practices.server";
-import { createOutboxWorker, type OutboxWorker } from "../../app/worker/outbox-worker.server";
+import type { OutboxWorker } from "../../app/worker/outbox-worker.server";
 import { runCli } from "../helpers/run-command";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { createTestOutboxWorker } from "../helpers/test-outbox-worker";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // The campaign command line as a practice manager runs it, against a list
@@ -16,7 +16,6 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 // through a real SMTP server, and look at what arrived.
 
 const ODS = "K83047";
-const PUBLIC_URL = "https://portal.test";
 const DAY_MS = 86_400_000;
 
 type Code = "104" | "106" | "103";
@@ -88,14 +87,7 @@ describe("cli campaign", () => {
     }
     sink = await startSmtpSink();
     transport = createMailTransport(sink.url, { rateLimit: 0 });
-    worker = createOutboxWorker({
-      transport,
-      from: "GP online access <no-reply@portal.test>",
-      publicUrl: PUBLIC_URL,
-      sendingHours: DEFAULT_SENDING_HOURS,
-      retry: { baseMs: 100, maxMs: 1000, maxAttempts: 3 },
-      staleAfterMs: 60_000,
-    });
+    worker = createTestOutboxWorker(transport, { retry: { baseMs: 100, maxMs: 1000, maxAttempts: 3 }, staleAfterMs: 60_000 });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -12,10 +12,11 @@ import { createCampaign, sendCampaign } from "../../app/services/campaigns.serve
 import { createMailTransport } from "../../app/services/mail-transport.server";
 import { importPatientList } from "../../app/services/patient-import.server";
 import { addPractice } from "../../app/services/practices.server";
-import { createOutboxWorker, type OutboxWorker } from "../../app/worker/outbox-worker.server";
+import type { OutboxWorker } from "../../app/worker/outbox-worker.server";
 import { writeSyntheticCsv } from "../../scripts/bench/import";
 import { freePort } from "../helpers/free-port";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { createTestOutboxWorker } from "../helpers/test-outbox-worker";
 import { countBy, sleep, until } from "../helpers/waiting";
 
 // Issue 10, point 3: PostgreSQL restarted in the middle of an import and of a
@@ -24,7 +25,6 @@ import { countBy, sleep, until } from "../helpers/waiting";
 
 const IMPORT_ROWS = 60_000;
 const CAMPAIGN_SIZE = 1_000;
-const PUBLIC_URL = "https://portal.test";
 
 describe("PostgreSQL restarted mid-way", () => {
   let dataDir = "";
@@ -138,16 +138,7 @@ describe("PostgreSQL restarted mid-way", () => {
       const sent = await sendCampaign({ practiceId, campaignId: created.id, actor, when: "now", ignoreSendingHours: true, sendingHours: DEFAULT_SENDING_HOURS });
       expect(sent.ok).toBe(true);
 
-      worker = createOutboxWorker({
-        transport,
-        from: "GP online access <no-reply@portal.test>",
-        publicUrl: PUBLIC_URL,
-        sendingHours: DEFAULT_SENDING_HOURS,
-        retry: { baseMs: 100, maxMs: 1000, maxAttempts: 30 },
-        staleAfterMs: 2000,
-        idleMs: 50,
-        log: (line) => workerLog.push(line),
-      });
+      worker = createTestOutboxWorker(transport, { idleMs: 50, log: (line) => workerLog.push(line) });
       void worker.run();
 
       // A fifth sent: then the database goes away for a second and a half, under the worker's feet.

@@ -5,8 +5,9 @@ import { DEFAULT_SENDING_HOURS } from "../../app/domain/sending-hours";
 import { createCampaign, sendCampaign } from "../../app/services/campaigns.server";
 import { createMailTransport } from "../../app/services/mail-transport.server";
 import { addPractice } from "../../app/services/practices.server";
-import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from "../../app/worker/outbox-worker.server";
+import type { OutboxWorker, OutboxWorkerOptions } from "../../app/worker/outbox-worker.server";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { createTestOutboxWorker, TEST_PUBLIC_URL, TEST_RETRY, TEST_STALE_AFTER_MS } from "../helpers/test-outbox-worker";
 import { countBy, sleep, until } from "../helpers/waiting";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
@@ -16,10 +17,6 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database"
 // outbox says happened.
 
 const CAMPAIGN_SIZE = 2000;
-const PUBLIC_URL = "https://portal.test";
-const FROM = "GP online access <no-reply@portal.test>";
-const FAST_RETRY = { baseMs: 100, maxMs: 1000, maxAttempts: 30 };
-const STALE_AFTER_MS = 2000;
 
 interface MessageRow {
   id: string;
@@ -94,17 +91,7 @@ describe("outbox reliability with a real SMTP server", () => {
   function startWorker(overrides: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
     const transport = createMailTransport(sink.url, { rateLimit: 0 });
     transports.push(transport);
-    const worker = createOutboxWorker({
-      transport,
-      from: FROM,
-      publicUrl: PUBLIC_URL,
-      sendingHours: DEFAULT_SENDING_HOURS,
-      retry: FAST_RETRY,
-      staleAfterMs: STALE_AFTER_MS,
-      idleMs: 50,
-      log: (line) => workerLog.push(line),
-      ...overrides,
-    });
+    const worker = createTestOutboxWorker(transport, { idleMs: 50, log: (line) => workerLog.push(line), ...overrides });
     workers.push(worker);
     void worker.run();
     return worker;
@@ -194,12 +181,12 @@ describe("outbox reliability with a real SMTP server", () => {
         DATABASE_URL: db.url,
         PGAPPNAME: appName,
         SMTP_URL: sink.url,
-        PUBLIC_URL,
+        PUBLIC_URL: TEST_PUBLIC_URL,
         SMTP_RATE_LIMIT: "0",
-        OUTBOX_RETRY_BASE_MS: String(FAST_RETRY.baseMs),
-        OUTBOX_RETRY_MAX_MS: String(FAST_RETRY.maxMs),
-        OUTBOX_MAX_ATTEMPTS: String(FAST_RETRY.maxAttempts),
-        OUTBOX_STALE_AFTER_MS: String(STALE_AFTER_MS),
+        OUTBOX_RETRY_BASE_MS: String(TEST_RETRY.baseMs),
+        OUTBOX_RETRY_MAX_MS: String(TEST_RETRY.maxMs),
+        OUTBOX_MAX_ATTEMPTS: String(TEST_RETRY.maxAttempts),
+        OUTBOX_STALE_AFTER_MS: String(TEST_STALE_AFTER_MS),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
