@@ -1,9 +1,8 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
-import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
-import { checkPage, closeBrowser, launchBrowser, trackCspViolations } from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 // Without JavaScript, the same forms are plain POSTs: see test/integration/at-risk-review.test.ts.
 const clinician = DEMO_STAFF.find((p) => p.role === "clinician")!;
@@ -27,12 +26,7 @@ describe("at-risk review in Chromium", () => {
   it("a clinician marks the first patient on the 104 list not at risk, and sees the exports page", async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${app.baseUrl}/staff/at-risk`);
-    await page.getByLabel("Email address").fill(clinician.email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(clinician.totpSecret, new Date()));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughPages(page, `${app.baseUrl}/staff/at-risk`, clinician);
     await page.waitForURL("**/staff/at-risk");
     await page.locator("h1", { hasText: /^At-risk review$/ }).waitFor();
     await onPage(page, "list", async () => expect(await page.title()).toContain("At-risk review"));

@@ -1,20 +1,12 @@
 import type { BrowserContext, Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
 import { nextDay, ukLocalDay } from "../../app/domain/calendar";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
 import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { StaffClient } from "../helpers/staff-http";
-import {
-  checkPage,
-  closeBrowser,
-  launchBrowser,
-  launchBrowserWithoutJavaScript,
-  screenshot,
-  trackCspViolations,
-} from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, launchBrowserWithoutJavaScript, screenshot, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
 const reception = DEMO_STAFF.find((p) => p.role === "reception")!;
@@ -81,12 +73,7 @@ describe("campaigns in Chromium", () => {
   it("a manager previews the opt-out announcement, sends it, watches it go, and finds the messages in the caught mail", async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(`${app.baseUrl}/staff/campaigns`);
-      await page.getByLabel("Email address").fill(manager.email);
-      await page.getByLabel("Password").fill(DEMO_PASSWORD);
-      await page.getByRole("button", { name: "Continue" }).click();
-      await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(manager.totpSecret, new Date()));
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await signInThroughPages(page, `${app.baseUrl}/staff/campaigns`, manager);
       await page.waitForURL("**/staff/campaigns");
       await heading(page).filter({ hasText: "Campaigns" }).waitFor();
       const nav = page.getByRole("navigation", { name: "Staff sections" });

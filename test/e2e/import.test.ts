@@ -5,19 +5,11 @@ import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
-import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { runCli } from "../helpers/run-command";
-import {
-  closeBrowser,
-  launchBrowser,
-  launchBrowserWithoutJavaScript,
-  screenshot,
-  trackCspViolations,
-  checkPage,
-} from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, launchBrowserWithoutJavaScript, screenshot, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 const manager = DEMO_STAFF.find((p) => p.role === "manager")!;
 const FIXTURE = fileURLToPath(new URL("../fixtures/patients-sample.csv", import.meta.url));
@@ -65,12 +57,7 @@ describe("importing the patient list in Chromium", () => {
 
   it("a manager's upload of a short list is refused by the shrink guard, with nothing to confirm", async () => {
     const page = await browser.newPage();
-    await page.goto(`${app.baseUrl}/staff/import`);
-    await page.getByLabel("Email address").fill(manager.email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(manager.totpSecret, new Date()));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughPages(page, `${app.baseUrl}/staff/import`, manager);
     await page.waitForURL("**/staff/import");
     await heading(page).filter({ hasText: "Import the patient list" }).waitFor();
     await onPage(page, "upload", async () => {

@@ -5,14 +5,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
 import { ADDRESS_WINDOW, MM } from "../../app/domain/letters";
 import { formatNhsNumber } from "../../app/domain/nhs-number";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
-import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { readPdf } from "../helpers/pdf-text";
-import { checkPage, closeBrowser, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, screenshot, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 // Issue 8 in Chromium: reception produces a registration letter and a batch
 // from a file, downloads each PDF, and marks the batch printed. The first page
@@ -60,12 +59,7 @@ describe("letters in Chromium", () => {
     await trackCspViolations(browser);
     dir = await mkdtemp(path.join(tmpdir(), "letters-e2e-"));
     page = await browser.newPage();
-    await page.goto(`${app.baseUrl}/staff/letters`);
-    await page.getByLabel("Email address").fill(reception.email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(reception.totpSecret, new Date()));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughPages(page, `${app.baseUrl}/staff/letters`, reception);
     await page.locator("h1", { hasText: /^Letters$/ }).waitFor();
   }, 120_000);
 

@@ -1,21 +1,13 @@
 import type { BrowserContext, Page, Response } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
 import { KIND_LABELS } from "../../app/content/requests";
 import { normaliseName } from "../../app/domain/identity-match";
 import { syntheticPatients, type SyntheticPatient } from "../../app/domain/synthetic-patients";
-import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { runCli } from "../helpers/run-command";
-import {
-  checkPage,
-  closeBrowser,
-  launchBrowser,
-  launchBrowserWithoutJavaScript,
-  screenshot,
-  trackCspViolations,
-} from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, launchBrowserWithoutJavaScript, screenshot, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 // Issue 6: each patient journey, from the start (or the personal link) to the
 // confirmation page, then found in the staff queue; with JavaScript and
@@ -112,12 +104,7 @@ describe("patient requests in Chromium", () => {
 
     // Reception signs in once (a code from the app works once only) to look at the queue.
     staff = await browser.newPage();
-    await staff.goto(`${app.baseUrl}/staff/requests`);
-    await staff.getByLabel("Email address").fill(reception.email);
-    await staff.getByLabel("Password").fill(DEMO_PASSWORD);
-    await staff.getByRole("button", { name: "Continue" }).click();
-    await staff.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(reception.totpSecret, new Date()));
-    await staff.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughPages(staff, `${app.baseUrl}/staff/requests`, reception);
     await staff.locator("h1", { hasText: /^Requests$/ }).waitFor();
   }, 180_000);
 

@@ -2,17 +2,16 @@ import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentTotpCode } from "../../app/auth/totp.server";
 import { normaliseName } from "../../app/domain/identity-match";
 import { templateName } from "../../app/domain/message-templates";
 import { OPEN_REQUEST_STATES } from "../../app/domain/request-workflow";
 import { syntheticPatients, type SyntheticPatient } from "../../app/domain/synthetic-patients";
 import { requestStateNames } from "../../app/content/review-queue";
-import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
+import { DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 import { readPdf } from "../helpers/pdf-text";
 import { runCli } from "../helpers/run-command";
-import { checkPage, closeBrowser, launchBrowser, screenshot, trackCspViolations } from "./helpers/browser";
+import { checkPage, closeBrowser, launchBrowser, screenshot, signInThroughPages, trackCspViolations } from "./helpers/browser";
 
 // Issue 7, done when: a receptionist decides an opt-out and marks it done; a
 // clinician takes a 104 patient's opt-in through counselling to a decision; the
@@ -98,12 +97,7 @@ describe("the review queue in Chromium", () => {
     contexts.push(context);
     await trackCspViolations(context);
     const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/staff/requests`);
-    await page.getByLabel("Email address").fill(person.email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(person.totpSecret, new Date()));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInThroughPages(page, `${app.baseUrl}/staff/requests`, person);
     await heading(page, /^Requests$/).waitFor();
     return page;
   }

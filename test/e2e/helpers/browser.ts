@@ -4,6 +4,8 @@ import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { currentTotpCode } from "../../../app/auth/totp.server";
+import { DEMO_PASSWORD } from "../../../app/services/demo-practice.server";
 
 // Debian's chromium, driven by playwright-core (see docs STACK.md: `npx
 // playwright install` cannot work here). Playwright refuses --user-data-dir in
@@ -122,4 +124,17 @@ export async function checkPage(page: Page, name: string, check: () => Promise<v
     await screenshot(page, name).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Opens `url` (a staff page, which sends them to sign in first) and signs a demo member of staff in
+ * with their password and current code, as a person would; the portal then takes them back to `url`.
+ */
+export async function signInThroughPages(page: Page, url: string, person: { email: string; totpSecret: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Email address").fill(person.email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Enter the code from your authenticator app").fill(currentTotpCode(person.totpSecret, new Date()));
+  await page.getByRole("button", { name: "Sign in" }).click();
 }
