@@ -1,7 +1,7 @@
 // Dates as clinical-system exports write them. Days stay ISO strings (see calendar.ts); a code
 // date that carries a time is UK local time, as EMIS Web and SystmOne record it.
 
-import { formatIsoDay, isIsoDay, parseIsoDay } from "./calendar";
+import { daysInMonth, formatIsoDay, parseIsoDay } from "./calendar";
 
 const ISO_FORM = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const SLASH_FORM = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
@@ -10,9 +10,8 @@ const MONTH_NAME_FORM = /^([0-9]{1,2})-([A-Za-z]{3})-([0-9]{4})$/;
 const MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 function realDay(year: number, month: number, day: number): string | null {
-  if (month < 1 || month > 12 || day < 1) return null;
-  const iso = formatIsoDay({ year, month, day });
-  return isIsoDay(iso) ? iso : null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return formatIsoDay({ year, month, day });
 }
 
 /**

@@ -92,8 +92,9 @@ class Rejected {
 }
 
 function isOverLong(text: string): boolean {
-  // Counted in characters (code points), as PostgreSQL counts a varchar.
-  return [...text].length > MAX_TEXT_LENGTH;
+  // Counted in characters (code points), as PostgreSQL counts a varchar. A string no longer than
+  // the limit in UTF-16 units has no more code points than that, so most need no counting.
+  return text.length > MAX_TEXT_LENGTH && [...text].length > MAX_TEXT_LENGTH;
 }
 
 function checkNhsNumber(raw: string): string {
@@ -145,8 +146,40 @@ function checkCodeDate(field: CanonicalColumn, raw: string, today: string): { da
   return recorded;
 }
 
+/** The last day assertToday accepted: an import checks every row against the same one. */
+let checkedToday = "";
+
 function assertToday(today: string): void {
+  if (today === checkedToday) return;
   if (!isIsoDay(today)) throw new RangeError(`today is not an ISO calendar day: ${JSON.stringify(today)}`);
+  checkedToday = today;
+}
+
+const cell = (values: RowValues, column: CanonicalColumn): string => values[column] ?? "";
+
+/** An optional flag: Y/N and the like, or N with a warning when it is neither. */
+function optionalFlag(values: RowValues, field: "contact_is_private" | "online_account", row: number, warnings: ImportIssue[]): boolean {
+  const flag = parseFlag(cell(values, field));
+  if (flag !== null) return flag;
+  warnings.push({ row, field, message: `The ${field} value ${shown(cell(values, field))} is not Y or N, so N was used.` });
+  return false;
+}
+
+const CONTACT_FIELDS = {
+  postcode: { parse: parsePostcode, problem: (v: string) => `The postcode ${v} is not a valid UK postcode and was left out.` },
+  email: { parse: parseEmail, problem: (v: string) => `The email address ${v} is not valid and was left out.` },
+  mobile: { parse: parseUkMobile, problem: (v: string) => `The mobile number ${v} is not a UK mobile number and was left out.` },
+} as const;
+
+/** An optional contact value: its parsed form, or null (with a warning when one was given but unreadable). */
+function optionalContact(values: RowValues, field: keyof typeof CONTACT_FIELDS, row: number, warnings: ImportIssue[]): string | null {
+  const raw = cell(values, field);
+  if (raw.trim() === "") return null;
+  const { parse, problem } = CONTACT_FIELDS[field];
+  const parsed = parse(raw);
+  if (parsed.ok) return parsed.value;
+  warnings.push({ row, field, message: problem(shown(raw)) });
+  return null;
 }
 
 /**
@@ -157,58 +190,33 @@ function assertToday(today: string): void {
  */
 export function validateRow(values: RowValues, row: number, today: string): ValidatedRow {
   assertToday(today);
-  const value = (column: CanonicalColumn): string => values[column] ?? "";
   const warnings: ImportIssue[] = [];
-  const warn = (field: CanonicalColumn, message: string): void => {
-    warnings.push({ row, field, message });
-  };
 
   // Optional values first, so their warnings are gathered whether or not the row is rejected.
-  let postcode: string | null = null;
-  if (value("postcode").trim() !== "") {
-    const parsed = parsePostcode(value("postcode"));
-    if (parsed.ok) postcode = parsed.value;
-    else warn("postcode", `The postcode ${shown(value("postcode"))} is not a valid UK postcode and was left out.`);
-  }
-  let email: string | null = null;
-  if (value("email").trim() !== "") {
-    const parsed = parseEmail(value("email"));
-    if (parsed.ok) email = parsed.value;
-    else warn("email", `The email address ${shown(value("email"))} is not valid and was left out.`);
-  }
-  let mobile: string | null = null;
-  if (value("mobile").trim() !== "") {
-    const parsed = parseUkMobile(value("mobile"));
-    if (parsed.ok) mobile = parsed.value;
-    else warn("mobile", `The mobile number ${shown(value("mobile"))} is not a UK mobile number and was left out.`);
-  }
-  const optionalFlag = (field: "contact_is_private" | "online_account"): boolean => {
-    const flag = parseFlag(value(field));
-    if (flag !== null) return flag;
-    warn(field, `The ${field} value ${shown(value(field))} is not Y or N, so N was used.`);
-    return false;
-  };
-  const contactIsPrivate = optionalFlag("contact_is_private");
-  const onlineAccount = optionalFlag("online_account");
+  const postcode = optionalContact(values, "postcode", row, warnings);
+  const email = optionalContact(values, "email", row, warnings);
+  const mobile = optionalContact(values, "mobile", row, warnings);
+  const contactIsPrivate = optionalFlag(values, "contact_is_private", row, warnings);
+  const onlineAccount = optionalFlag(values, "online_account", row, warnings);
 
   try {
-    const nhsNumber = checkNhsNumber(value("nhs_number"));
-    const givenName = requiredText("given_name", value("given_name"));
-    const familyName = requiredText("family_name", value("family_name"));
-    const dateOfBirth = checkDateOfBirth(value("date_of_birth"), today);
-    const addressLine1 = optionalText("address_line_1", value("address_line_1"));
-    const addressLine2 = optionalText("address_line_2", value("address_line_2"));
-    const addressLine3 = optionalText("address_line_3", value("address_line_3"));
-    const addressLine4 = optionalText("address_line_4", value("address_line_4"));
-    const deceased = parseFlag(value("deceased"));
+    const nhsNumber = checkNhsNumber(cell(values, "nhs_number"));
+    const givenName = requiredText("given_name", cell(values, "given_name"));
+    const familyName = requiredText("family_name", cell(values, "family_name"));
+    const dateOfBirth = checkDateOfBirth(cell(values, "date_of_birth"), today);
+    const addressLine1 = optionalText("address_line_1", cell(values, "address_line_1"));
+    const addressLine2 = optionalText("address_line_2", cell(values, "address_line_2"));
+    const addressLine3 = optionalText("address_line_3", cell(values, "address_line_3"));
+    const addressLine4 = optionalText("address_line_4", cell(values, "address_line_4"));
+    const deceased = parseFlag(cell(values, "deceased"));
     if (deceased === null) {
-      throw new Rejected("deceased", `The deceased value ${shown(value("deceased"))} is not Y or N.`);
+      throw new Rejected("deceased", `The deceased value ${shown(cell(values, "deceased"))} is not Y or N.`);
     }
     const codes: ImportedCode[] = [];
     for (const code of CODE_KEYS) {
       const field = `latest_${code}` as const;
-      if (value(field).trim() === "") continue;
-      const recorded = checkCodeDate(field, value(field), today);
+      if (cell(values, field).trim() === "") continue;
+      const recorded = checkCodeDate(field, cell(values, field), today);
       codes.push({ code, recordedOn: recorded.day, recordedAt: recorded.instant });
     }
     const patient: ImportedPatient = {

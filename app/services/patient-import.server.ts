@@ -167,7 +167,8 @@ export async function importPatientList(input: ImportInput): Promise<ImportResul
         });
       }
       const updated = await countUpdatedPatients(tx);
-      const deregistered = await deregisterMissing(tx, practice.id, importId);
+      // Counted above, before anything changed: with nobody missing there is nothing to look for.
+      const deregistered = missing > 0 ? await deregisterMissing(tx, practice.id, importId) : 0;
 
       const rejected = staged.rejected.sort((a, b) => a.row - b.row);
       const outcome: ImportOutcome = {
@@ -399,9 +400,10 @@ async function stagePatientRows(tx: postgres.TransactionSql, input: ImportInput,
         continue;
       }
       const values: Partial<Record<CanonicalColumn, string>> = {};
-      columns.forEach((column, i) => {
+      for (let i = 0; i < columns.length; i += 1) {
+        const column = columns[i];
         if (column) values[column] = record[i] ?? "";
-      });
+      }
       const result = validateRow(values, row, today);
       warnings.push(...result.warnings);
       if (result.ok) {
