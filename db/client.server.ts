@@ -24,10 +24,50 @@ export function createConnection(url: string, options: { max?: number; asApp?: b
     ...(options.asApp ? { connection: { role: APP_ROLE } } : {}),
   });
   return {
-    db: drizzle(sql, { schema }),
+    db: drizzle(preparing(sql), { schema }),
     sql,
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Queries with more parameters than this are batches (many rows inserted, many ids looked up)
+ * whose text changes with their size: kept as prepared statements, each size would stay on the
+ * connection and seldom be used again.
+ */
+const MAX_PREPARED_PARAMETERS = 100;
+
+/**
+ * The postgres.js client as drizzle should see it: each query it sends is a named prepared
+ * statement, kept on the connection and reused. drizzle asks for unnamed statements unless a query
+ * is prepared by hand, and postgres.js sends an unnamed query with parameters in two round trips
+ * (parse and describe, then bind and execute), with PostgreSQL parsing and planning it afresh each
+ * time: under load that cost more than running most queries (ADR 0010). postgres.js already
+ * prepares the queries written with it directly, so this asks nothing new of a connection pooler.
+ * Transactions and savepoints hand drizzle a client of their own, wrapped the same way.
+ */
+function preparing<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      switch (property) {
+        case "unsafe":
+          return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+            target.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], {
+              ...options,
+              prepare: options?.prepare === true || (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS,
+            });
+        case "begin":
+        case "savepoint":
+          return (...args: unknown[]) => {
+            const work = args.pop() as (scoped: postgres.TransactionSql) => unknown;
+            const original = Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown;
+            return original.call(target, ...args, (scoped: postgres.TransactionSql) => work(preparing(scoped)));
+          };
+        default:
+          return Reflect.get(target, property, receiver);
+      }
+    },
+  });
 }
 
 // The server and the Remix build are separate module graphs in one process,

@@ -72,6 +72,17 @@ function queueConditions(practiceId: string, query: QueueQuery): SQL {
 }
 
 export async function listQueueRequests(db: Executor, practiceId: string, query: QueueQuery, limit: number, offset = 0) {
+  // The page's requests are chosen first and only then joined to what the page shows of them:
+  // joined before the limit, every open request of the practice would be, to show fifty.
+  const page = db
+    .select({ id: requests.id })
+    .from(requests)
+    .leftJoin(patients, eq(patients.id, requests.patientId))
+    .where(queueConditions(practiceId, query))
+    .orderBy(asc(requests.receivedAt), asc(requests.reference))
+    .limit(limit)
+    .offset(offset)
+    .as("page");
   return db
     .select({
       id: requests.id,
@@ -90,14 +101,12 @@ export async function listQueueRequests(db: Executor, practiceId: string, query:
       confirmedAt: decisions.confirmedAt,
       needsClinicalSystemStep: decisions.needsClinicalSystemStep,
     })
-    .from(requests)
+    .from(page)
+    .innerJoin(requests, eq(requests.id, page.id))
     .leftJoin(patients, eq(patients.id, requests.patientId))
     .leftJoin(decisions, eq(decisions.requestId, requests.id))
     .leftJoin(assignee, eq(assignee.id, requests.assignedTo))
-    .where(queueConditions(practiceId, query))
-    .orderBy(asc(requests.receivedAt), asc(requests.reference))
-    .limit(limit)
-    .offset(offset);
+    .orderBy(asc(requests.receivedAt), asc(requests.reference));
 }
 
 /** How many requests the query matches, however many the page lists. */

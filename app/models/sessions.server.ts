@@ -1,6 +1,7 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
-import { staffSessions } from "../../db/schema";
+import { practices, staffMemberships, staffSessions, staffUsers } from "../../db/schema";
+import type { StaffRole } from "../domain/roles";
 
 export type StaffSession = typeof staffSessions.$inferSelect;
 
@@ -11,6 +12,44 @@ export async function insertSession(db: Executor, session: typeof staffSessions.
 export async function getSession(db: Executor, tokenHash: string): Promise<StaffSession | null> {
   const [row] = await db.select().from(staffSessions).where(eq(staffSessions.tokenHash, tokenHash));
   return row ?? null;
+}
+
+/** A membership as the session sees it: the practice in full, since the one it acts for is among them. */
+export interface SessionMembership {
+  practice: { id: string; odsCode: string; name: string; clinicalSystem: "emis" | "tpp"; goLiveDate: string | null };
+  role: StaffRole;
+  disabled: boolean;
+}
+
+/**
+ * A session with its person and every practice they belong to, in one statement: this is read
+ * on every staff request, and each round trip to the database costs more than the rows.
+ */
+export async function getSessionWithPerson(db: Executor, tokenHash: string) {
+  const rows = await db
+    .select({
+      session: staffSessions,
+      user: { id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, status: staffUsers.status },
+      practice: {
+        id: practices.id,
+        odsCode: practices.odsCode,
+        name: practices.name,
+        clinicalSystem: practices.clinicalSystem,
+        goLiveDate: practices.goLiveDate,
+      },
+      role: staffMemberships.role,
+      disabled: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+    })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
+    .leftJoin(staffMemberships, eq(staffMemberships.staffUserId, staffUsers.id))
+    .leftJoin(practices, eq(practices.id, staffMemberships.practiceId))
+    .where(eq(staffSessions.tokenHash, tokenHash))
+    .orderBy(asc(practices.name));
+  const [first] = rows;
+  if (!first) return null;
+  const memberships: SessionMembership[] = rows.flatMap(({ practice, role, disabled }) => (practice && role ? [{ practice, role, disabled }] : []));
+  return { session: first.session, user: first.user, memberships };
 }
 
 export async function updateSession(

@@ -111,8 +111,10 @@ export async function forEachAccessState(
 
 /** One patient's effective access state, inside the caller's transaction. */
 export async function accessStateOfPatient(tx: Executor, practiceId: string, patientId: string) {
-  const entries = await listCodedEntriesOfPatient(tx, practiceId, patientId);
-  const decisions = await listDecisionEffectsOfPatient(tx, practiceId, patientId);
+  const [entries, decisions] = await Promise.all([
+    listCodedEntriesOfPatient(tx, practiceId, patientId),
+    listDecisionEffectsOfPatient(tx, practiceId, patientId),
+  ]);
   const history = buildHistories(
     entries.map((e) => ({ ...e, patientId })),
     decisions,

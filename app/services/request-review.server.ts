@@ -164,10 +164,13 @@ type PatientRow = NonNullable<Awaited<ReturnType<typeof getPatientForReview>>>;
 async function loadParts(tx: Executor, practiceId: string, requestId: string) {
   const request = await getRequestForReview(tx, practiceId, requestId);
   if (!request) return null;
-  const patient = request.patientId ? await getPatientForReview(tx, practiceId, request.patientId) : null;
-  const access = patient ? await accessStateOfPatient(tx, practiceId, patient.id) : null;
-  const decision = await getDecisionOfRequest(tx, practiceId, requestId);
-  return { request, patient, access, decision };
+  // Sent together: each round trip to the database costs more than these small reads.
+  const [patient, access, decision] = await Promise.all([
+    request.patientId ? getPatientForReview(tx, practiceId, request.patientId) : null,
+    request.patientId ? accessStateOfPatient(tx, practiceId, request.patientId) : null,
+    getDecisionOfRequest(tx, practiceId, requestId),
+  ]);
+  return { request, patient, access: patient ? access : null, decision };
 }
 
 /** `linking`: staff are confirming who the patient is in this very step. */
@@ -228,7 +231,7 @@ export async function getRequestReview(
     const parts = await loadParts(tx, practiceId, requestId);
     if (!parts) return null;
     const { request, patient, access, decision } = parts;
-    const submissionRows = await listSubmissionsOfRequest(tx, practiceId, requestId);
+    // Audited first, so the history below includes this view, as it always has.
     await appendAuditEvent(tx, {
       practiceId,
       actorId: context.user.id,
@@ -238,7 +241,13 @@ export async function getRequestReview(
       subjectId: request.id,
       summary: { reference: request.reference, patientId: request.patientId },
     });
-    const history = toEvents(await listRequestEvents(tx, practiceId, requestId));
+    const [submissionRows, eventRows, otherOpenRequests, allStaff] = await Promise.all([
+      listSubmissionsOfRequest(tx, practiceId, requestId),
+      listRequestEvents(tx, practiceId, requestId),
+      request.patientId ? listOtherOpenRequests(tx, practiceId, { patientId: request.patientId, kind: request.kind, exceptId: request.id }) : [],
+      listPracticeStaff(tx, practiceId),
+    ]);
+    const history = toEvents(eventRows);
 
     const submissions = submissionRows.map((row) => {
       const stored = storedSubmission(row.answers);
@@ -257,10 +266,6 @@ export async function getRequestReview(
       request.patientId === null && request.state === "identity-check"
         ? await linkingFor(tx, context, request, submissionRows, options.find)
         : null;
-    const otherOpenRequests = request.patientId
-      ? await listOtherOpenRequests(tx, practiceId, { patientId: request.patientId, kind: request.kind, exceptId: request.id })
-      : [];
-    const allStaff = await listPracticeStaff(tx, practiceId);
     const staff = allStaff.filter(canBeAssigned);
     const assignee = allStaff.find((m) => m.id === request.assignedTo);
 

@@ -100,16 +100,15 @@ export async function openRequestQueue(context: StaffContext, filters: QueueFilt
       receivedBefore: filters.waiting ? receivedBeforeFor(filters.waiting, targetDays, now) : undefined,
       search: parsedSearch?.ok ? parsedSearch.search : undefined,
     };
-    const found = {
-      targetDays,
-      actionDays,
-      decidedBefore,
-      rows: searchProblem ? [] : await listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE, offset),
-      matching: searchProblem ? 0 : await countQueueRequests(tx, practiceId, query),
-      counts: await countOpenRequestsByState(tx, practiceId),
-      overdueActions: await countOverdueActions(tx, practiceId, decidedBefore),
-      staff: await listPracticeStaff(tx, practiceId),
-    };
+    // Sent together, so the database gets them in one write and answers them in one go.
+    const [rows, matching, counts, overdueActions, staff] = await Promise.all([
+      searchProblem ? [] : listQueueRequests(tx, practiceId, query, QUEUE_PAGE_SIZE, offset),
+      searchProblem ? 0 : countQueueRequests(tx, practiceId, query),
+      countOpenRequestsByState(tx, practiceId),
+      countOverdueActions(tx, practiceId, decidedBefore),
+      listPracticeStaff(tx, practiceId),
+    ]);
+    const found = { targetDays, actionDays, decidedBefore, rows, matching, counts, overdueActions, staff };
     if (query.search) {
       await appendAuditEvent(tx, {
         practiceId,

@@ -1,11 +1,11 @@
+import { getDb } from "../../db/client.server";
 import { withoutPractice } from "../../db/tenancy.server";
 import { hashToken } from "../auth/tokens.server";
 import { getEnv } from "../env.server";
 import type { StaffRole } from "../domain/roles";
 import { appendAuditEvent } from "../models/audit.server";
-import { getPracticeByOdsCode } from "../models/practices.server";
-import { deleteSession, deleteSessionsOfUser, getSession, updateSession } from "../models/sessions.server";
-import { getStaffUserById, listMembershipsOfUser, type Membership } from "../models/staff.server";
+import { deleteSession, deleteSessionsOfUser, getSession, getSessionWithPerson, updateSession } from "../models/sessions.server";
+import { listMembershipsOfUser, type Membership } from "../models/staff.server";
 import { ABSOLUTE_TIMEOUT_HOURS, IDLE_TIMEOUT_MINUTES } from "./staff-auth.server";
 
 export interface StaffContext {
@@ -34,45 +34,45 @@ const TOUCH_AFTER_MS = 60_000;
 export async function lookUpSession(token: string | null, now = new Date()): Promise<SessionLookup> {
   if (!token) return { kind: "signed-out" };
   const tokenHash = hashToken(token);
-  return withoutPractice(async (tx) => {
-    const session = await getSession(tx, tokenHash);
-    if (!session || session.stage !== "signed-in") return { kind: "signed-out" as const };
-    const idle = now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MINUTES * 60_000;
-    const tooOld = session.expiresAt <= now || now.getTime() - session.createdAt.getTime() > ABSOLUTE_TIMEOUT_HOURS * 3_600_000;
-    const user = await getStaffUserById(tx, session.staffUserId);
-    if (idle || tooOld || !user || user.status !== "active") {
-      await deleteSession(tx, tokenHash);
-      return { kind: "signed-out" as const };
+  // Not a transaction: one statement reads a consistent whole, and the writes below stand alone.
+  const db = getDb();
+  const found = await getSessionWithPerson(db, tokenHash);
+  if (!found || found.session.stage !== "signed-in") return { kind: "signed-out" };
+  const { session, user } = found;
+  const idle = now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MINUTES * 60_000;
+  const tooOld = session.expiresAt <= now || now.getTime() - session.createdAt.getTime() > ABSOLUTE_TIMEOUT_HOURS * 3_600_000;
+  if (idle || tooOld || user.status !== "active") {
+    await deleteSession(db, tokenHash);
+    return { kind: "signed-out" };
+  }
+  const usable = found.memberships.filter((m) => !m.disabled);
+  const memberships: Membership[] = usable.map((m) => ({
+    practiceId: m.practice.id,
+    odsCode: m.practice.odsCode,
+    practiceName: m.practice.name,
+    role: m.role,
+    disabled: m.disabled,
+  }));
+  const current = usable.find((m) => m.practice.id === session.practiceId);
+  if (!current) {
+    if (memberships.length === 0) {
+      await deleteSession(db, tokenHash);
+      return { kind: "signed-out" };
     }
-    const memberships = (await listMembershipsOfUser(tx, user.id)).filter((m) => !m.disabled);
-    const current = memberships.find((m) => m.practiceId === session.practiceId);
-    if (!current) {
-      if (memberships.length === 0) {
-        await deleteSession(tx, tokenHash);
-        return { kind: "signed-out" as const };
-      }
-      return { kind: "choose-practice" as const, memberships };
-    }
-    if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) await updateSession(tx, tokenHash, { lastSeenAt: now });
-    const practice = (await getPracticeByOdsCode(tx, current.odsCode))!;
-    return {
-      kind: "signed-in" as const,
-      context: {
-        sessionTokenHash: tokenHash,
-        user: { id: user.id, name: user.name, email: user.email },
-        practice: {
-          id: practice.id,
-          odsCode: practice.odsCode,
-          name: practice.name,
-          clinicalSystem: practice.clinicalSystem,
-          goLiveDate: practice.goLiveDate,
-        },
-        role: current.role,
-        memberships,
-        developmentMail: getEnv().mail.smtpUrl === undefined,
-      },
-    };
-  });
+    return { kind: "choose-practice", memberships };
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) await updateSession(db, tokenHash, { lastSeenAt: now });
+  return {
+    kind: "signed-in",
+    context: {
+      sessionTokenHash: tokenHash,
+      user: { id: user.id, name: user.name, email: user.email },
+      practice: current.practice,
+      role: current.role,
+      memberships,
+      developmentMail: getEnv().mail.smtpUrl === undefined,
+    },
+  };
 }
 
 /** The practices a signed-in person may choose from (with or without one chosen). */
