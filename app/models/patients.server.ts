@@ -187,14 +187,23 @@ export async function updatePatientLargePrint(db: Executor, practiceId: string, 
     .where(and(eq(patients.practiceId, practiceId), eq(patients.id, patientId)));
 }
 
-/** A page of patients in id order, with what eligibility needs: for counting a large list a page at a time. */
-export async function listPatientsForCountingPage(db: Executor, practiceId: string, afterId: string | null, limit: number) {
-  return db
-    .select({ id: patients.id, dateOfBirth: patients.dateOfBirth, deceased: patients.deceased, registration: patients.registration })
-    .from(patients)
-    .where(and(eq(patients.practiceId, practiceId), afterId ? sql`${patients.id} > ${afterId}` : undefined))
-    .orderBy(asc(patients.id))
-    .limit(limit);
+/**
+ * Opens a cursor over the practice's patients in id order, with what eligibility needs, for
+ * counting a large list a page at a time (fetchPatientsForCounting). The list is ordered once:
+ * a LIMIT after the last page's id orders it all again for every page when the planner has not yet
+ * seen a list just imported. The cursor closes with the transaction.
+ */
+export async function openPatientsForCounting(db: Executor, practiceId: string): Promise<void> {
+  await db.execute(sql`
+    declare patients_for_counting no scroll cursor for
+    select id, date_of_birth, deceased, registration from patients where practice_id = ${practiceId} order by id`);
+}
+
+/** The next `count` patients of openPatientsForCounting's cursor; fewer at the end. */
+export async function fetchPatientsForCounting(db: Executor, count: number) {
+  type Row = { id: string; date_of_birth: string; deceased: boolean; registration: Patient["registration"] };
+  const rows = await db.execute<Row>(sql`fetch ${sql.raw(String(Math.trunc(count)))} from patients_for_counting`);
+  return rows.map((r) => ({ id: r.id, dateOfBirth: r.date_of_birth, deceased: r.deceased, registration: r.registration }));
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   listCodedEntriesOfPatient,
   listCodedEntriesOfPatientRange,
   listPatientsForAccessState,
-  listPatientsForCountingPage,
+  fetchPatientsForCounting,
+  openPatientsForCounting,
 } from "../models/patients.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
 
@@ -79,7 +80,8 @@ export async function patientsWithAccessStates(practiceId: string, asOf: string)
 
 /**
  * Visits every patient's eligibility and effective access state a page at a time, so that
- * counting a 100,000-patient list holds one page in memory, not the list.
+ * counting a 100,000-patient list holds one page in memory, not the list. One transaction, so the
+ * pages are of one moment of the list.
  */
 export async function forEachAccessState(
   practiceId: string,
@@ -87,26 +89,26 @@ export async function forEachAccessState(
   visit: (patient: { eligible: boolean; state: AccessState; enhancedReview: boolean }) => void,
   pageSize = 10_000,
 ): Promise<void> {
-  let afterId: string | null = null;
-  for (;;) {
-    const page = await withPractice(practiceId, async (tx) => {
-      const patients = await listPatientsForCountingPage(tx, practiceId, afterId, pageSize);
+  await withPractice(practiceId, async (tx) => {
+    await openPatientsForCounting(tx, practiceId);
+    let afterId: string | null = null;
+    for (;;) {
+      const patients = await fetchPatientsForCounting(tx, pageSize);
       const lastId = patients.at(-1)?.id;
-      if (!lastId) return { patients, entries: [], decisions: [] };
-      return {
-        patients,
-        entries: await listCodedEntriesOfPatientRange(tx, practiceId, afterId, lastId),
-        decisions: await listDecisionEffectsOfPatientRange(tx, practiceId, afterId, lastId),
-      };
-    });
-    const history = buildHistories(page.entries, page.decisions);
-    for (const p of page.patients) {
-      const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
-      visit({ eligible: isEligible({ dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" }, asOf), state, enhancedReview });
+      if (!lastId) return;
+      const [entries, decisions] = await Promise.all([
+        listCodedEntriesOfPatientRange(tx, practiceId, afterId, lastId),
+        listDecisionEffectsOfPatientRange(tx, practiceId, afterId, lastId),
+      ]);
+      const history = buildHistories(entries, decisions);
+      for (const p of patients) {
+        const { state, enhancedReview } = effectiveAccessState(history.get(p.id) ?? { entries: [] });
+        visit({ eligible: isEligible({ dateOfBirth: p.dateOfBirth, deceased: p.deceased, registered: p.registration === "registered" }, asOf), state, enhancedReview });
+      }
+      if (patients.length < pageSize) return;
+      afterId = lastId;
     }
-    if (page.patients.length < pageSize) return;
-    afterId = page.patients.at(-1)!.id;
-  }
+  });
 }
 
 /** One patient's effective access state, inside the caller's transaction. */
