@@ -1,7 +1,8 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { practices, staffMemberships, staffSessions, staffUsers } from "../../db/schema";
 import type { StaffRole } from "../domain/roles";
+import { membershipDisabled } from "./staff.server";
 
 export type StaffSession = typeof staffSessions.$inferSelect;
 
@@ -38,7 +39,7 @@ export async function getSessionWithPerson(db: Executor, tokenHash: string) {
         goLiveDate: practices.goLiveDate,
       },
       role: staffMemberships.role,
-      disabled: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+      disabled: membershipDisabled,
     })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))

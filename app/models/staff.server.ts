@@ -46,6 +46,9 @@ export interface Membership {
   disabled: boolean;
 }
 
+/** A membership a manager has disabled: kept, but no longer usable to act for the practice. */
+export const membershipDisabled = sql<boolean>`${staffMemberships.disabledAt} is not null`;
+
 export async function listMembershipsOfUser(db: Executor, staffUserId: string): Promise<Membership[]> {
   return db
     .select({
@@ -53,7 +56,7 @@ export async function listMembershipsOfUser(db: Executor, staffUserId: string): 
       odsCode: practices.odsCode,
       practiceName: practices.name,
       role: staffMemberships.role,
-      disabled: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+      disabled: membershipDisabled,
     })
     .from(staffMemberships)
     .innerJoin(practices, eq(practices.id, staffMemberships.practiceId))
@@ -114,7 +117,7 @@ export async function listPracticeStaff(db: Executor, practiceId: string): Promi
       name: staffUsers.name,
       status: staffUsers.status,
       role: staffMemberships.role,
-      disabledHere: sql<boolean>`${staffMemberships.disabledAt} is not null`,
+      disabledHere: membershipDisabled,
       totpEnrolled: sql<boolean>`${staffUsers.totpEnrolledAt} is not null`,
     })
     .from(staffMemberships)
