@@ -5,6 +5,7 @@ import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import type postgres from "postgres";
 import { createConnection, getSql } from "../../db/client.server";
 import { withPracticeSql } from "../../db/tenancy.server";
 import { logLine } from "../../app/cli/output";
@@ -253,13 +254,23 @@ async function vacuumPatientTables(databaseUrl: string): Promise<void> {
   }
 }
 
+/** A temporary table of the file's columns, all text, with no constraints or indexes. */
+async function createBareTable(tx: postgres.TransactionSql, table: string): Promise<void> {
+  await tx.unsafe(`create temp table ${table} (${HEADER.map((c) => `${c} text`).join(", ")}) on commit drop`);
+}
+
+/** The file's bytes, as they are, into a table made by createBareTable. */
+async function copyFileInto(tx: postgres.TransactionSql, table: string, filePath: string): Promise<void> {
+  await pipeline(createReadStream(filePath), await tx.unsafe(`copy ${table} from stdin with (format csv, header true)`).writable());
+}
+
 /** The ceiling: the same bytes COPYed as text into a table with no constraints or indexes. */
 async function copyIntoBareTable(filePath: string, rows: number): Promise<number> {
   const sql = getSql();
   return sql.begin(async (tx) => {
-    await tx.unsafe(`create temp table bench_copy (${HEADER.map((c) => `${c} text`).join(", ")}) on commit drop`);
+    await createBareTable(tx, "bench_copy");
     const started = performance.now();
-    await pipeline(createReadStream(filePath), await tx`copy bench_copy from stdin with (format csv, header true)`.writable());
+    await copyFileInto(tx, "bench_copy", filePath);
     const seconds = (performance.now() - started) / 1000;
     const [counted] = await tx<{ n: number }[]>`select count(*)::int as n from bench_copy`;
     if (counted!.n !== rows) throw new BenchmarkFailed(`COPY loaded ${counted!.n} rows, not ${rows}.`);
@@ -284,9 +295,9 @@ class FloorMeasured extends Error {
 async function storeSetBased(filePath: string, rows: number, practice: { id: string }): Promise<number> {
   try {
     await withPracticeSql(practice.id, async (tx) => {
-      await tx.unsafe(`create temp table bench_floor (${HEADER.map((c) => `${c} text`).join(", ")}) on commit drop`);
+      await createBareTable(tx, "bench_floor");
       const started = performance.now();
-      await pipeline(createReadStream(filePath), await tx`copy bench_floor from stdin with (format csv, header true)`.writable());
+      await copyFileInto(tx, "bench_floor", filePath);
       const stored = await tx`
         with stored as (
           insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth,
