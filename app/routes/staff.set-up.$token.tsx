@@ -7,7 +7,7 @@ import { Button, ErrorSummary, errorList, firstError, TextInput } from "../compo
 import { MainContent } from "../components/page-chrome";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { completeSetup, lookUpSetupLink } from "../services/staff-auth.server";
+import { completeSetup, lookUpSetupLink } from "../services/staff-setup.server";
 
 const content = staffContent.setUp;
 

@@ -4,7 +4,6 @@ import type { Executor } from "../../db/executor.server";
 import { hashPassword, passwordProblem, verifyPassword } from "../auth/password.server";
 import { hashToken, randomToken } from "../auth/tokens.server";
 import { newTotpSecret, totpQrSvg, totpStep, totpUri } from "../auth/totp.server";
-import type { PasswordProblem } from "../domain/password-policy";
 import {
   ACCOUNT_LOCK_AFTER,
   ADDRESS_LOCK_AFTER,
@@ -13,15 +12,14 @@ import {
   isLocked,
 } from "../domain/sign-in-throttle";
 import { appendAuditEvent } from "../models/audit.server";
+import type { SetupProblem } from "./staff-setup.server";
 import { clearThrottle, getThrottle, getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
 import { deleteSession, deleteSessionsOfUser, getSession, insertSession } from "../models/sessions.server";
 import {
   claimTotpStep,
   consumeRecoveryCode,
-  consumeSetupToken,
   getStaffUserByEmail,
   getStaffUserById,
-  getValidSetupToken,
   listMembershipsOfUser,
   replaceRecoveryCodes,
   updateStaffUser,
@@ -97,7 +95,7 @@ async function recordFailure(tx: Executor, [account, address]: string[], now: Da
   return isLocked(accountState, now);
 }
 
-async function startSession(
+export async function startSession(
   tx: Executor,
   staffUserId: string,
   stage: "password-verified" | "signed-in",
@@ -208,7 +206,7 @@ export async function startTotpEnrolment(
 }
 
 /** A secret to enrol, made (by a POST) as soon as someone passes the password step without one. */
-async function prepareEnrolment(tx: Executor, user: StaffUser): Promise<void> {
+export async function prepareEnrolment(tx: Executor, user: StaffUser): Promise<void> {
   if (!user.totpEnrolledAt && !user.totpPendingSecret) await updateStaffUser(tx, user.id, { totpPendingSecret: newTotpSecret() });
 }
 
@@ -287,50 +285,6 @@ export async function issueNewRecoveryCodes(context: {
 const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 function randomRecoveryCode(): string {
   return Array.from(randomBytes(10), (b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join("");
-}
-
-export type SetupProblem = PasswordProblem | "mismatch";
-
-/** Whether a set-up link is still good, and for whom. */
-export async function lookUpSetupLink(token: string): Promise<{ email: string; name: string } | null> {
-  return withoutPractice(async (tx) => {
-    const row = await getValidSetupToken(tx, hashToken(token), new Date());
-    if (!row) return null;
-    const user = await getStaffUserById(tx, row.staffUserId);
-    return user && user.status !== "disabled" ? { email: user.email, name: user.name } : null;
-  });
-}
-
-/**
- * A set-up link (from an invitation or `cli staff add`) lets its person
- * choose a password; they then set up their authenticator app.
- */
-export async function completeSetup(input: {
-  token: string;
-  password: string;
-  confirmPassword: string;
-  now?: Date;
-}): Promise<{ ok: true; pendingToken: string } | { ok: false; reason: "expired" } | { ok: false; reason: "password"; problem: SetupProblem }> {
-  const now = input.now ?? new Date();
-  return withoutPractice(async (tx) => {
-    const row = await getValidSetupToken(tx, hashToken(input.token), now);
-    const user = row ? await getStaffUserById(tx, row.staffUserId) : null;
-    if (!user || user.status === "disabled") return { ok: false as const, reason: "expired" as const };
-    const memberships = await listMembershipsOfUser(tx, user.id);
-    const problem = passwordProblem(input.password, [user.email, user.name, ...memberships.map((m) => m.practiceName)]);
-    if (problem) return { ok: false as const, reason: "password" as const, problem };
-    if (input.password !== input.confirmPassword) {
-      return { ok: false as const, reason: "password" as const, problem: "mismatch" as const };
-    }
-    if (!(await consumeSetupToken(tx, hashToken(input.token), now))) return { ok: false as const, reason: "expired" as const };
-
-    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(input.password), passwordChangedAt: now, status: "active" });
-    await deleteSessionsOfUser(tx, user.id);
-    await prepareEnrolment(tx, user);
-    await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "staff", action: "staff.password-set" });
-    const pendingToken = await startSession(tx, user.id, "password-verified", null, now);
-    return { ok: true as const, pendingToken };
-  });
 }
 
 /**

@@ -58,4 +58,8 @@ export const messageStatus = pgEnum("message_status", MESSAGE_STATUSES);
 export const letterKind = pgEnum("letter_kind", ["registration", "message"]);
 export const letterStatus = pgEnum("letter_status", ["pending", "printed"]);
 
-export const sessionStage = pgEnum("session_stage", ["password-verified", "signed-in"]);
+// What a sign-in has proven so far: only the password; the password and an
+// authenticator set up (and proven with a code) in this same sign-in; both factors.
+export const sessionStage = pgEnum("session_stage", ["password-verified", "authenticator-enrolled", "signed-in"]);
+// A set-up link invites someone to a practice, or lets them set new factors after a manager's reset.
+export const setupLinkPurpose = pgEnum("setup_link_purpose", ["invitation", "reset"]);

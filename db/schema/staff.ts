@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, unique, uuid, uniqueIndex } from "drizzle-orm/pg-core";
-import { sessionStage, staffRole, staffStatus } from "./enums";
+import { sessionStage, setupLinkPurpose, staffRole, staffStatus } from "./enums";
 import { practices } from "./practices";
 
 export const staffUsers = pgTable(
@@ -40,6 +40,9 @@ export const staffMemberships = pgTable(
     // Set when a manager of this practice disables the person here; their
     // work for other practices is not this practice's to end.
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    // Null until the person accepts the invitation: until then the membership
+    // gives no access, so no practice can add someone to itself unasked.
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("staff_memberships_user_practice").on(t.staffUserId, t.practiceId)],
@@ -76,13 +79,17 @@ export const staffRecoveryCodes = pgTable(
   (t) => [index("staff_recovery_codes_user").on(t.staffUserId)],
 );
 
-// One-time links to set a password: for an invited person, or the first
-// manager made with `cli staff add`.
+// One-time links, emailed to the person: to join a practice (setting a
+// password first if they have none), or to set new factors after a reset.
+// Each is bound to the practice that made it, so it can accept only that
+// practice's invitation.
 export const staffSetupTokens = pgTable("staff_setup_tokens", {
   tokenHash: text("token_hash").primaryKey(),
   staffUserId: uuid("staff_user_id")
     .notNull()
     .references(() => staffUsers.id),
+  practiceId: uuid("practice_id").references(() => practices.id),
+  purpose: setupLinkPurpose("purpose").notNull().default("invitation"),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   usedAt: timestamp("used_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -6,7 +6,6 @@ import { addPractice } from "../../app/services/practices.server";
 import { addStaffFromCli, setStaffDisabled } from "../../app/services/staff-admin.server";
 import {
   changePassword,
-  completeSetup,
   confirmTotpEnrolment,
   finishEnrolment,
   issueNewRecoveryCodes,
@@ -14,6 +13,7 @@ import {
   startTotpEnrolment,
   verifySecondFactor,
 } from "../../app/services/staff-auth.server";
+import { completeSetup } from "../../app/services/staff-setup.server";
 import { lookUpSession, switchPractice, type StaffContext } from "../../app/services/staff-session.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
