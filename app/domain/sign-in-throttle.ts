@@ -41,6 +41,38 @@ export function afterFailure(state: ThrottleState | null, now: Date, lockAfter: 
   return afterEvent(state, now, { windowMinutes: THROTTLE_WINDOW_MINUTES, lockAfter, lockMinutes: LOCK_MINUTES });
 }
 
+export interface ClaimedAttempt {
+  /** May this attempt be checked at all? */
+  allowed: boolean;
+  /** The state to store: the attempt already counted as a failure. */
+  state: ThrottleState;
+  /** The failures counted before this one, for the answer's delay. */
+  failuresBefore: number;
+}
+
+/**
+ * Counts an attempt as a failure *before* it is checked, so that a burst of
+ * simultaneous guesses gets at most `lockAfter` checks: the one that reaches
+ * the limit is still checked (and locks the key), every later one is refused
+ * unchecked. A success then gives its count back (see `afterSuccess`).
+ */
+export function claimAttempt(state: ThrottleState | null, now: Date, lockAfter: number): ClaimedAttempt {
+  const failuresBefore = state?.failures ?? 0;
+  if (isLocked(state, now)) return { allowed: false, state: state!, failuresBefore };
+  const next = afterFailure(state, now, lockAfter);
+  return { allowed: next.failures <= lockAfter, state: next, failuresBefore };
+}
+
+/**
+ * The state once a claimed attempt turned out right: its count is given back,
+ * and a lock that only this attempt's claim set is lifted.
+ */
+export function afterSuccess(state: ThrottleState | null, lockAfter: number): ThrottleState | null {
+  if (!state) return null;
+  const failures = Math.max(state.failures - 1, 0);
+  return { failures, windowStartedAt: state.windowStartedAt, lockedUntil: failures < lockAfter ? null : state.lockedUntil };
+}
+
 /**
  * How long to wait before answering an attempt: nothing for the first two
  * failures, then doubling from a quarter of a second, to at most 3 seconds.

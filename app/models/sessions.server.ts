@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, gt, ne } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { practices, staffMemberships, staffSessions, staffUsers } from "../../db/schema";
 import type { StaffRole } from "../domain/roles";
@@ -74,4 +74,28 @@ export async function deleteSessionsOfUser(db: Executor, staffUserId: string, ke
         ? and(eq(staffSessions.staffUserId, staffUserId), ne(staffSessions.tokenHash, keep))
         : eq(staffSessions.staffUserId, staffUserId),
     );
+}
+
+type SessionStage = StaffSession["stage"];
+
+/**
+ * Ends a half-way session only if it is still at `stage` and unexpired, in one
+ * statement: of two requests racing with one token, only one gets its person.
+ */
+export async function takeSessionAtStage(db: Executor, tokenHash: string, stage: SessionStage, now: Date): Promise<string | null> {
+  const [row] = await db
+    .delete(staffSessions)
+    .where(and(eq(staffSessions.tokenHash, tokenHash), eq(staffSessions.stage, stage), gt(staffSessions.expiresAt, now)))
+    .returning({ staffUserId: staffSessions.staffUserId });
+  return row?.staffUserId ?? null;
+}
+
+/** Moves a half-way session from one stage to the next, only if it is still at the first. */
+export async function advanceSessionStage(db: Executor, tokenHash: string, from: SessionStage, to: SessionStage, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(staffSessions)
+    .set({ stage: to })
+    .where(and(eq(staffSessions.tokenHash, tokenHash), eq(staffSessions.stage, from), gt(staffSessions.expiresAt, now)))
+    .returning({ tokenHash: staffSessions.tokenHash });
+  return rows.length === 1;
 }

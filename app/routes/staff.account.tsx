@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
@@ -7,35 +8,76 @@ import { RecoveryCodes } from "../components/recovery-codes";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { changePassword, issueNewRecoveryCodes } from "../services/staff-auth.server";
+import { changePassword, issueNewRecoveryCodes, type ProofProblem } from "../services/staff-account.server";
 
 export const handle = { title: "Your account" };
 
+// Changing either factor asks for both again (staff-account.server.ts). The
+// two forms name their fields apart, so each error links to its own form.
+const passwordMissing = { error: "Enter your current password" };
+const codeMissing = { error: "Enter the 6-digit code from your authenticator app" };
 const passwordSchema = z.object({
-  currentPassword: z.string().min(1, { error: "Enter your current password" }),
+  currentPassword: z.string().min(1, passwordMissing),
+  code: z.string().trim().min(1, codeMissing),
   newPassword: z.string().min(1, { error: staffContent.passwordProblems["too-short"] }),
   confirmPassword: z.string(),
 });
+const recoverySchema = z.object({
+  recoveryPassword: z.string().min(1, passwordMissing),
+  recoveryCode: z.string().trim().min(1, codeMissing),
+});
+
+const proofMessages: Record<ProofProblem["field"], string> = {
+  currentPassword: "Your current password is not right",
+  code: "The code is not right, or was used already: enter the code your authenticator app shows now",
+};
+
+function proofError(problem: ProofProblem, fieldNames: Record<ProofProblem["field"], string>) {
+  // Too many wrong tries: the account is locked and this session has ended.
+  if (problem.problem === "locked") throw redirect("/staff/sign-in");
+  return formError({ fieldErrors: { [fieldNames[problem.field]]: [proofMessages[problem.field]] } });
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const context = await requireStaff(request);
   return { viewer: toViewer(context), email: context.user.email };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context: { clientAddress } }: ActionFunctionArgs) {
   const context = await requireStaff(request);
   const intent = (await request.clone().formData()).get("intent");
   if (intent === "recovery-codes") {
-    return { done: "Your new recovery codes are below. The old ones no longer work.", recoveryCodes: await issueNewRecoveryCodes(context) };
+    const parsed = await parseForm(request, recoverySchema);
+    if (!parsed.ok) return parsed.response;
+    const proof = { currentPassword: parsed.data.recoveryPassword, code: parsed.data.recoveryCode };
+    const result = await issueNewRecoveryCodes(context, proof, { clientAddress });
+    if (!result.ok) return proofError(result.proof, { currentPassword: "recoveryPassword", code: "recoveryCode" });
+    return { done: "Your new recovery codes are below. The old ones no longer work.", recoveryCodes: result.recoveryCodes };
   }
   const parsed = await parseForm(request, passwordSchema);
   if (!parsed.ok) return parsed.response;
-  const result = await changePassword(context, parsed.data);
+  const result = await changePassword(context, parsed.data, { clientAddress });
   if (!result.ok) {
-    const message = result.problem === "wrong" ? "Your current password is not right" : staffContent.passwordProblems[result.problem];
-    return formError({ fieldErrors: { [result.field]: [message] } });
+    if ("proof" in result) return proofError(result.proof, { currentPassword: "currentPassword", code: "code" });
+    return formError({ fieldErrors: { [result.field]: [staffContent.passwordProblems[result.problem]] } });
   }
   return { done: "Your password has been changed. You have been signed out everywhere else.", recoveryCodes: null };
+}
+
+function CodeInput({ id, error }: { id: string; error: string | undefined }) {
+  return (
+    <TextInput
+      id={id}
+      name={id}
+      label="Security code"
+      hint="The 6-digit code your authenticator app shows now"
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      spellCheck={false}
+      width={10}
+      error={error}
+    />
+  );
 }
 
 export default function AccountPage() {
@@ -54,7 +96,7 @@ export default function AccountPage() {
         </NotificationBanner>
       ) : null}
       <ErrorSummary
-        errors={errors ? errorList(errors.fieldErrors, errors.formErrors, ["currentPassword", "newPassword", "confirmPassword"]) : []}
+        errors={errors ? errorList(errors.fieldErrors, errors.formErrors, ["currentPassword", "code", "newPassword", "confirmPassword", "recoveryPassword", "recoveryCode"]) : []}
         focusKey={errors}
       />
       <h1>Your account</h1>
@@ -63,14 +105,18 @@ export default function AccountPage() {
         <input type="hidden" name="intent" value="password" />
         <input type="hidden" name="username" autoComplete="username" value={email} />
         <TextInput id="currentPassword" name="currentPassword" type="password" label="Current password" autoComplete="current-password" error={firstError(errors?.fieldErrors, "currentPassword")} />
+        <CodeInput id="code" error={firstError(errors?.fieldErrors, "code")} />
         <TextInput id="newPassword" name="newPassword" type="password" label="New password" hint={staffContent.setUp.hint} autoComplete="new-password" error={firstError(errors?.fieldErrors, "newPassword")} />
         <TextInput id="confirmPassword" name="confirmPassword" type="password" label="Type your new password again" autoComplete="new-password" error={firstError(errors?.fieldErrors, "confirmPassword")} />
         <Button>Change password</Button>
       </Form>
       <h2>Recovery codes</h2>
       <p>Make a new set if you have used most of yours or think someone else has seen them.</p>
-      <Form method="post">
+      <Form method="post" noValidate>
         <input type="hidden" name="intent" value="recovery-codes" />
+        <input type="hidden" name="username" autoComplete="username" value={email} />
+        <TextInput id="recoveryPassword" name="recoveryPassword" type="password" label="Current password" autoComplete="current-password" error={firstError(errors?.fieldErrors, "recoveryPassword")} />
+        <CodeInput id="recoveryCode" error={firstError(errors?.fieldErrors, "recoveryCode")} />
         <Button variant="secondary">Make new recovery codes</Button>
       </Form>
       <h2>Sign out everywhere</h2>

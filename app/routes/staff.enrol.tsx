@@ -21,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = await readSessionToken(request);
   const stage = await enrolmentStage(token);
   if (stage === null) throw redirect("/staff/sign-in");
+  if (stage === "code") throw redirect("/staff/security-code");
   if (stage === "finish") return { stage, qrSvg: "", secret: "" };
   const enrolment = await startTotpEnrolment(token);
   if (!enrolment.ok) throw redirect("/staff/sign-in");

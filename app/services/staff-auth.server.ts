@@ -1,20 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { withoutPractice } from "../../db/tenancy.server";
 import type { Executor } from "../../db/executor.server";
-import { hashPassword, passwordProblem, verifyPassword } from "../auth/password.server";
+import { verifyPassword } from "../auth/password.server";
 import { hashToken, randomToken } from "../auth/tokens.server";
 import { newTotpSecret, totpQrSvg, totpStep, totpUri } from "../auth/totp.server";
-import {
-  ACCOUNT_LOCK_AFTER,
-  ADDRESS_LOCK_AFTER,
-  afterFailure,
-  delayBeforeAnswerMs,
-  isLocked,
-} from "../domain/sign-in-throttle";
 import { appendAuditEvent } from "../models/audit.server";
-import type { SetupProblem } from "./staff-setup.server";
-import { clearThrottle, getThrottle, getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
-import { deleteSession, deleteSessionsOfUser, getSession, insertSession } from "../models/sessions.server";
+import { advanceSessionStage, deleteSession, getSession, insertSession, takeSessionAtStage } from "../models/sessions.server";
 import {
   claimTotpStep,
   consumeRecoveryCode,
@@ -25,6 +16,7 @@ import {
   updateStaffUser,
   type StaffUser,
 } from "../models/staff.server";
+import { accountKey, addressKey, claimAttempts, secondFactorKey, type AttemptTiming } from "./sign-in-attempts.server";
 
 export const IDLE_TIMEOUT_MINUTES = 30;
 export const ABSOLUTE_TIMEOUT_HOURS = 12;
@@ -33,66 +25,44 @@ export const PENDING_TIMEOUT_MINUTES = 10;
 const RECOVERY_CODE_COUNT = 10;
 
 const minutes = (n: number) => n * 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type SignInFailure = "invalid" | "locked";
 
-interface Attempt {
-  clientAddress: string;
-  now?: Date;
-  /** Tests set this to observe the slowing without waiting for it. */
-  onDelay?: (ms: number) => Promise<void>;
-}
-
-const accountKey = (email: string) => `account:${hashToken(email.trim().toLowerCase())}`;
-const addressKey = (address: string) => `address:${address}`;
+type Attempt = { clientAddress: string } & AttemptTiming;
 
 /**
  * First step: email and password. The answer, and the time it takes, are
- * the same whether or not the account exists; repeated failures are slowed,
- * then locked, per typed address and per client address.
+ * the same whether or not the account exists. Each attempt is counted before
+ * the password is checked, per typed address and per client address, so a
+ * burst of guesses gets no more checks than the limit.
  */
 export async function signInWithPassword(
   input: { email: string; password: string } & Attempt,
 ): Promise<{ ok: true; pendingToken: string; next: "code" | "enrol" } | { ok: false; reason: SignInFailure }> {
   const now = input.now ?? new Date();
-  const keys = [accountKey(input.email), addressKey(input.clientAddress)];
+  const attempt = await claimAttempts([accountKey(input.email), addressKey(input.clientAddress)], input);
+  if (!attempt.allowed) {
+    await auditAnonymous(null, "staff.sign-in-refused-locked");
+    return { ok: false, reason: "locked" };
+  }
 
+  // The password is checked (argon2, ~0.1 s of CPU) with no connection held.
+  const user = await withoutPractice((tx) => getStaffUserByEmail(tx, input.email));
+  const right = (await verifyPassword(user?.passwordHash ?? null, input.password)) && user?.status === "active";
+  await attempt.settle(right);
+  if (!right) {
+    await auditAnonymous(user?.id ?? null, "staff.sign-in-failed", { step: "password" });
+    return { ok: false, reason: attempt.firstKeyLocked ? "locked" : "invalid" };
+  }
   return withoutPractice(async (tx) => {
-    const [account, address] = await Promise.all(keys.map((k) => getThrottle(tx, k)));
-    await (input.onDelay ?? sleep)(delayBeforeAnswerMs(Math.max(account?.failures ?? 0, 0)));
-    if (isLocked(account ?? null, now) || isLocked(address ?? null, now)) {
-      await appendAuditEvent(tx, { practiceId: null, actorId: null, actorRole: "anonymous", action: "staff.sign-in-refused-locked" });
-      return { ok: false as const, reason: "locked" as const };
-    }
-
-    const user = await getStaffUserByEmail(tx, input.email);
-    const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
-    if (!user || !passwordOk || user.status !== "active") {
-      const locked = await recordFailure(tx, keys, now);
-      await appendAuditEvent(tx, {
-        practiceId: null,
-        actorId: user?.id ?? null,
-        actorRole: "anonymous",
-        action: "staff.sign-in-failed",
-        summary: { step: "password" },
-      });
-      return { ok: false as const, reason: locked ? ("locked" as const) : ("invalid" as const) };
-    }
-
-    await clearThrottle(tx, keys[0]!);
     await prepareEnrolment(tx, user);
     const pendingToken = await startSession(tx, user.id, "password-verified", null, now);
     return { ok: true as const, pendingToken, next: user.totpEnrolledAt ? ("code" as const) : ("enrol" as const) };
   });
 }
 
-/** Counts a failure against each key; true if that locked the account. */
-async function recordFailure(tx: Executor, [account, address]: string[], now: Date): Promise<boolean> {
-  const accountState = afterFailure(await getThrottleForUpdate(tx, account!), now, ACCOUNT_LOCK_AFTER);
-  await saveThrottle(tx, account!, accountState);
-  await saveThrottle(tx, address!, afterFailure(await getThrottleForUpdate(tx, address!), now, ADDRESS_LOCK_AFTER));
-  return isLocked(accountState, now);
+function auditAnonymous(actorId: string | null, action: string, summary?: Record<string, unknown>): Promise<void> {
+  return withoutPractice((tx) => appendAuditEvent(tx, { practiceId: null, actorId, actorRole: "anonymous", action, summary }));
 }
 
 export async function startSession(
@@ -115,20 +85,32 @@ export async function startSession(
   return token;
 }
 
-/** The user behind a session that has passed the password step only. */
-async function pendingUser(tx: Executor, pendingToken: string | null, now: Date): Promise<StaffUser | null> {
+/**
+ * A half-way sign-in and its person, if the session is at `stage`, unexpired,
+ * and the person active. The stage is what the sign-in has proven so far:
+ * "password-verified" (the password only) or "authenticator-enrolled" (the
+ * password, then a new authenticator proven with a code, in this same sign-in).
+ */
+async function halfWaySignIn(
+  tx: Executor,
+  pendingToken: string | null,
+  stage: "password-verified" | "authenticator-enrolled",
+  now: Date,
+): Promise<StaffUser | null> {
   if (!pendingToken) return null;
   const session = await getSession(tx, hashToken(pendingToken));
-  if (!session || session.stage !== "password-verified" || session.expiresAt <= now) return null;
+  if (!session || session.stage !== stage || session.expiresAt <= now) return null;
   const user = await getStaffUserById(tx, session.staffUserId);
   return user && user.status === "active" ? user : null;
 }
 
+/** Which page a half-way sign-in belongs on: the code, or setting up the app. */
 export async function hasPendingSignIn(pendingToken: string | null): Promise<"code" | "enrol" | null> {
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, pendingToken, new Date());
-    if (!user) return null;
-    return user.totpEnrolledAt ? "code" : "enrol";
+    const now = new Date();
+    const user = await halfWaySignIn(tx, pendingToken, "password-verified", now);
+    if (user) return user.totpEnrolledAt ? "code" : "enrol";
+    return (await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now)) ? "enrol" : null;
   });
 }
 
@@ -141,44 +123,50 @@ export async function verifySecondFactor(
   input: { pendingToken: string | null; code: string } & Attempt,
 ): Promise<{ ok: true; sessionToken: string } | { ok: false; reason: SignInFailure | "expired" }> {
   const now = input.now ?? new Date();
+  const user = await withoutPractice((tx) => halfWaySignIn(tx, input.pendingToken, "password-verified", now));
+  if (!user || !user.totpSecret) return { ok: false, reason: "expired" };
+  const attempt = await claimAttempts([secondFactorKey(user.id), addressKey(input.clientAddress)], input);
+  if (!attempt.allowed) {
+    await withoutPractice((tx) => deleteSession(tx, hashToken(input.pendingToken!)));
+    return { ok: false, reason: "locked" };
+  }
+
+  const code = input.code.replace(/[\s-]/g, "");
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, input.pendingToken, now);
-    if (!user || !user.totpSecret) return { ok: false as const, reason: "expired" as const };
-    const keys = [accountKey(user.email), addressKey(input.clientAddress)];
-    const account = await getThrottle(tx, keys[0]!);
-    await (input.onDelay ?? sleep)(delayBeforeAnswerMs(account?.failures ?? 0));
-    if (isLocked(account, now)) return { ok: false as const, reason: "locked" as const };
-
-    const code = input.code.replace(/[\s-]/g, "");
-    let accepted = false;
-    if (/^\d{6}$/.test(code)) {
-      const step = totpStep(user.totpSecret, code, now);
-      accepted = step !== null && (await claimTotpStep(tx, user.id, step));
-    } else if (/^[a-z0-9]{10}$/i.test(code)) {
-      accepted = await consumeRecoveryCode(tx, user.id, hashToken(code.toLowerCase()), now);
+    const method = /^\d{6}$/.test(code) ? "totp" : /^[a-z0-9]{10}$/i.test(code) ? "recovery-code" : null;
+    const right = method !== null && (await secondFactorIsRight(tx, user, code, method, now));
+    await attempt.settle(right);
+    if (!right) {
+      if (attempt.firstKeyLocked) await deleteSession(tx, hashToken(input.pendingToken!));
+      await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "anonymous", action: "staff.sign-in-failed", summary: { step: "second-factor" } });
+      return { ok: false as const, reason: attempt.firstKeyLocked ? ("locked" as const) : ("invalid" as const) };
     }
-
-    if (!accepted) {
-      const locked = await recordFailure(tx, keys, now);
-      if (locked) await deleteSession(tx, hashToken(input.pendingToken!));
-      await appendAuditEvent(tx, {
-        practiceId: null,
-        actorId: user.id,
-        actorRole: "anonymous",
-        action: "staff.sign-in-failed",
-        summary: { step: "second-factor" },
-      });
-      return { ok: false as const, reason: locked ? ("locked" as const) : ("invalid" as const) };
-    }
-
-    await clearThrottle(tx, keys[0]!);
-    const sessionToken = await completeSignIn(tx, user.id, input.pendingToken!, now, /^\d{6}$/.test(code) ? "totp" : "recovery-code");
-    return { ok: true as const, sessionToken };
+    const sessionToken = await completeSignIn(tx, user.id, input.pendingToken!, "password-verified", now, method);
+    return sessionToken ? { ok: true as const, sessionToken } : { ok: false as const, reason: "expired" as const };
   });
 }
 
-async function completeSignIn(tx: Executor, userId: string, pendingToken: string, now: Date, method: string): Promise<string> {
-  await deleteSession(tx, hashToken(pendingToken));
+/** A current authenticator code not used before, or one of the person's unused recovery codes (used up). */
+async function secondFactorIsRight(tx: Executor, user: StaffUser, code: string, method: "totp" | "recovery-code", now: Date): Promise<boolean> {
+  if (method === "recovery-code") return consumeRecoveryCode(tx, user.id, hashToken(code.toLowerCase()), now);
+  const step = user.totpSecret ? totpStep(user.totpSecret, code, now) : null;
+  return step !== null && claimTotpStep(tx, user.id, step);
+}
+
+/**
+ * Ends the half-way session (only if it is still at `stage`: of two requests
+ * racing with one token, one wins) and starts a signed-in one. Null if it was
+ * already taken or has expired.
+ */
+async function completeSignIn(
+  tx: Executor,
+  userId: string,
+  pendingToken: string,
+  stage: "password-verified" | "authenticator-enrolled",
+  now: Date,
+  method: string,
+): Promise<string | null> {
+  if ((await takeSessionAtStage(tx, hashToken(pendingToken), stage, now)) !== userId) return null;
   const memberships = (await listMembershipsOfUser(tx, userId)).filter((m) => !m.disabled);
   // With one practice there is nothing to choose; with several, staff choose.
   const practiceId = memberships.length === 1 ? memberships[0]!.practiceId : null;
@@ -198,7 +186,7 @@ export async function startTotpEnrolment(
   pendingToken: string | null,
 ): Promise<{ ok: true; secret: string; qrSvg: string; email: string } | { ok: false }> {
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, pendingToken, new Date());
+    const user = await halfWaySignIn(tx, pendingToken, "password-verified", new Date());
     if (!user || user.totpEnrolledAt || !user.totpPendingSecret) return { ok: false as const };
     const secret = user.totpPendingSecret;
     return { ok: true as const, secret, qrSvg: await totpQrSvg(totpUri(secret, user.email)), email: user.email };
@@ -213,18 +201,22 @@ export async function prepareEnrolment(tx: Executor, user: StaffUser): Promise<v
 /**
  * Enrolment ends with a code from the new app, proving it is set up. Then
  * ten one-time recovery codes are made and returned to show once (only their
- * hashes are kept). The person is not signed in until they say they have
- * saved them (finishEnrolment).
+ * hashes are kept), and the half-way session records that this sign-in has
+ * proven a new authenticator. The person is not signed in until they say they
+ * have saved the codes (finishEnrolment).
  */
 export async function confirmTotpEnrolment(
   input: { pendingToken: string | null; code: string; now?: Date },
 ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: "expired" | "invalid" }> {
   const now = input.now ?? new Date();
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, input.pendingToken, now);
+    const user = await halfWaySignIn(tx, input.pendingToken, "password-verified", now);
     if (!user || user.totpEnrolledAt || !user.totpPendingSecret) return { ok: false as const, reason: "expired" as const };
     const step = totpStep(user.totpPendingSecret, input.code.replace(/\s/g, ""), now);
     if (step === null) return { ok: false as const, reason: "invalid" as const };
+    if (!(await advanceSessionStage(tx, hashToken(input.pendingToken!), "password-verified", "authenticator-enrolled", now))) {
+      return { ok: false as const, reason: "expired" as const };
+    }
 
     await updateStaffUser(tx, user.id, {
       totpSecret: user.totpPendingSecret,
@@ -238,47 +230,39 @@ export async function confirmTotpEnrolment(
   });
 }
 
-/** The last step of enrolment: the half-way session becomes a signed-in one. */
+/**
+ * The last step of enrolment: the half-way session becomes a signed-in one,
+ * but only a session that proved a new authenticator in this same sign-in.
+ * A password-only session of someone already enrolled must give a code.
+ */
 export async function finishEnrolment(pendingToken: string | null): Promise<{ ok: true; sessionToken: string } | { ok: false }> {
   const now = new Date();
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, pendingToken, now);
+    const user = await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now);
     if (!user || !user.totpEnrolledAt) return { ok: false as const };
-    return { ok: true as const, sessionToken: await completeSignIn(tx, user.id, pendingToken!, now, "enrolment") };
+    const sessionToken = await completeSignIn(tx, user.id, pendingToken!, "authenticator-enrolled", now, "enrolment");
+    return sessionToken ? { ok: true as const, sessionToken } : { ok: false as const };
   });
 }
 
-/** Where a half-way sign-in stands: setting up the app, or just set it up. */
-export async function enrolmentStage(pendingToken: string | null): Promise<"scan" | "finish" | null> {
+/**
+ * Where a half-way sign-in stands on the enrolment page: setting up the app,
+ * just set it up, or (already enrolled) to give a code instead.
+ */
+export async function enrolmentStage(pendingToken: string | null): Promise<"scan" | "finish" | "code" | null> {
   return withoutPractice(async (tx) => {
-    const user = await pendingUser(tx, pendingToken, new Date());
+    const now = new Date();
+    if (await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now)) return "finish";
+    const user = await halfWaySignIn(tx, pendingToken, "password-verified", now);
     if (!user) return null;
-    return user.totpEnrolledAt ? "finish" : "scan";
+    return user.totpEnrolledAt ? "code" : "scan";
   });
 }
 
-async function replaceWithNewRecoveryCodes(tx: Executor, userId: string): Promise<string[]> {
+export async function replaceWithNewRecoveryCodes(tx: Executor, userId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomRecoveryCode());
   await replaceRecoveryCodes(tx, userId, codes.map(hashToken));
   return codes;
-}
-
-/** A new set of recovery codes, asked for on the account page; the old set stops working. */
-export async function issueNewRecoveryCodes(context: {
-  user: { id: string };
-  practice: { id: string };
-  role: string;
-}): Promise<string[]> {
-  return withoutPractice(async (tx) => {
-    const codes = await replaceWithNewRecoveryCodes(tx, context.user.id);
-    await appendAuditEvent(tx, {
-      practiceId: context.practice.id,
-      actorId: context.user.id,
-      actorRole: context.role,
-      action: "staff.recovery-codes-replaced",
-    });
-    return codes;
-  });
 }
 
 // Ten characters from 31 letters and digits with no look-alikes (about 49 bits).
@@ -287,28 +271,3 @@ function randomRecoveryCode(): string {
   return Array.from(randomBytes(10), (b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join("");
 }
 
-/**
- * Changing a password ends every other session of the person; the one they
- * are using carries on.
- */
-export async function changePassword(
-  context: { sessionTokenHash: string; user: { id: string }; practice: { id: string; name: string }; role: string },
-  input: { currentPassword: string; newPassword: string; confirmPassword: string },
-): Promise<{ ok: true } | { ok: false; field: "currentPassword" | "newPassword" | "confirmPassword"; problem: SetupProblem | "wrong" }> {
-  return withoutPractice(async (tx) => {
-    const user = await getStaffUserById(tx, context.user.id);
-    if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      return { ok: false as const, field: "currentPassword" as const, problem: "wrong" as const };
-    }
-    const memberships = await listMembershipsOfUser(tx, user.id);
-    const problem = passwordProblem(input.newPassword, [user.email, user.name, ...memberships.map((m) => m.practiceName)]);
-    if (problem) return { ok: false as const, field: "newPassword" as const, problem };
-    if (input.newPassword !== input.confirmPassword) {
-      return { ok: false as const, field: "confirmPassword" as const, problem: "mismatch" as const };
-    }
-    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: new Date() });
-    await deleteSessionsOfUser(tx, user.id, context.sessionTokenHash);
-    await appendAuditEvent(tx, { practiceId: context.practice.id, actorId: user.id, actorRole: context.role, action: "staff.password-changed" });
-    return { ok: true as const };
-  });
-}

@@ -5,14 +5,13 @@ import { ACCOUNT_LOCK_AFTER } from "../../app/domain/sign-in-throttle";
 import { addPractice } from "../../app/services/practices.server";
 import { addStaffFromCli, setStaffDisabled } from "../../app/services/staff-admin.server";
 import {
-  changePassword,
   confirmTotpEnrolment,
   finishEnrolment,
-  issueNewRecoveryCodes,
   signInWithPassword,
   startTotpEnrolment,
   verifySecondFactor,
 } from "../../app/services/staff-auth.server";
+import { changePassword, issueNewRecoveryCodes } from "../../app/services/staff-account.server";
 import { completeSetup } from "../../app/services/staff-setup.server";
 import { lookUpSession, switchPractice, type StaffContext } from "../../app/services/staff-session.server";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
@@ -99,7 +98,14 @@ describe("staff sign-in", () => {
   it("refuses a code used once already, and accepts each recovery code only once", async () => {
     const person = await enrolledStaff("replay@example.nhs.uk");
     // A new set replaces the one shown at enrolment.
-    const codes = await issueNewRecoveryCodes(await contextOf(person.sessionToken));
+    const reissueAt = new Date(Date.now() + 60_000);
+    const reissued = await issueNewRecoveryCodes(
+      await contextOf(person.sessionToken),
+      { currentPassword: PASSWORD, code: currentTotpCode(person.secret, reissueAt) },
+      { clientAddress: client(), now: reissueAt, onDelay: noWait },
+    );
+    if (!reissued.ok) throw new Error("new recovery codes refused");
+    const codes = reissued.recoveryCodes;
     expect(codes.filter((c) => person.recoveryCodes.includes(c))).toEqual([]);
     const now = new Date(Date.now() + 120_000);
     const signIn = async (code: string) => {
@@ -188,7 +194,9 @@ describe("staff sign-in", () => {
     const otherSession = await verifySecondFactor({ pendingToken: other.ok ? other.pendingToken : "", code: currentTotpCode(changer.secret, later), clientAddress: client(), now: later, onDelay: noWait });
     if (!otherSession.ok) throw new Error("second session failed");
     const newPassword = "violet harbour ladder sixteen";
-    expect(await changePassword(await contextOf(changer.sessionToken), { currentPassword: PASSWORD, newPassword, confirmPassword: newPassword })).toEqual({ ok: true });
+    const changeAt = new Date(Date.now() + 150_000);
+    const change = { currentPassword: PASSWORD, code: currentTotpCode(changer.secret, changeAt), newPassword, confirmPassword: newPassword };
+    expect(await changePassword(await contextOf(changer.sessionToken), change, { clientAddress: client(), now: changeAt, onDelay: noWait })).toEqual({ ok: true });
     expect((await lookUpSession(changer.sessionToken)).kind).toBe("signed-in");
     expect((await lookUpSession(otherSession.sessionToken)).kind).toBe("signed-out");
   });
