@@ -33,6 +33,7 @@ const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
   campaign: async () => (await import("./campaign")).runCampaignBenchmark(),
   letters: async () => (await import("./letters")).runLettersBenchmark(),
   load: async (options) => (await import("./load")).runLoadBenchmark({ databaseUrl: options.databaseUrl, seconds: options.seconds }),
+  edge: async (options) => (await import("./edge")).runEdgeBenchmark({ databaseUrl: options.databaseUrl }),
 };
 
 const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N] [--seconds N]`;
