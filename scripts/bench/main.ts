@@ -20,7 +20,7 @@ export interface Figure {
 
 interface Options {
   rows?: number;
-  /** How long the load benchmark's working day runs; its flat-out runs take at most 30 s each. */
+  /** How long the load benchmark's working day runs (its flat-out runs take at most 30 s each), and the edge benchmark's public form run. */
   seconds?: number;
   /** The database's own URL: benchmarks tidy up as its owner (VACUUM), not as the app role. */
   databaseUrl: string;
@@ -33,7 +33,7 @@ const benchmarks: Record<string, (options: Options) => Promise<Figure[]>> = {
   campaign: async () => (await import("./campaign")).runCampaignBenchmark(),
   letters: async () => (await import("./letters")).runLettersBenchmark(),
   load: async (options) => (await import("./load")).runLoadBenchmark({ databaseUrl: options.databaseUrl, seconds: options.seconds }),
-  edge: async (options) => (await import("./edge")).runEdgeBenchmark({ databaseUrl: options.databaseUrl }),
+  edge: async (options) => (await import("./edge")).runEdgeBenchmark({ databaseUrl: options.databaseUrl, seconds: options.seconds }),
 };
 
 const usage = `Usage: npm run --silent bench -- [${Object.keys(benchmarks).join("|")}...] [--rows N] [--seconds N]`;
