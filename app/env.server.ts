@@ -19,6 +19,15 @@ const envSchema = z.object({
     .max(65535, { error: "must be a port number" })
     .default(3000),
   HOST: z.string().default("0.0.0.0"),
+  // How many proxies stand in front and add X-Forwarded-For/-Host/-Proto. 0:
+  // none, so those headers are the client's own words and are ignored (the
+  // per-address sign-in and public-form limits would otherwise be theirs to set).
+  TRUST_PROXY: z.coerce
+    .number({ error: "must be the number of proxies in front of the portal, 0 if none" })
+    .int({ error: "must be the number of proxies in front of the portal, 0 if none" })
+    .min(0, { error: "must be the number of proxies in front of the portal, 0 if none" })
+    .max(10, { error: "must be the number of proxies in front of the portal, 0 if none" })
+    .default(0),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/[^\s]+$/, {
@@ -60,6 +69,8 @@ export interface Env {
   nodeEnv: "development" | "production" | "test";
   port: number;
   host: string;
+  /** Proxies in front whose X-Forwarded-* headers are believed (Express's "trust proxy"). */
+  trustProxy: number;
   databaseUrl: string | undefined;
   dataDir: string;
   publicUrl: string;
@@ -92,6 +103,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),

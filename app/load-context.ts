@@ -2,7 +2,10 @@
 declare module "@remix-run/node" {
   interface AppLoadContext {
     cspNonce: string;
-    /** The client's address, for per-address sign-in limits. */
+    /**
+     * The client's address, for per-address limits on sign-in and the public
+     * form: the connection's own, or what a trusted proxy says (TRUST_PROXY).
+     */
     clientAddress: string;
   }
 }

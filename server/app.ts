@@ -5,6 +5,8 @@ import express from "express";
 import helmet from "helmet";
 import type { ViteDevServer } from "vite";
 import { isAllowedOrigin } from "../app/auth/same-origin";
+import { getEnv } from "../app/env.server";
+import { refuseOddBodies } from "../app/http/body-limits.server";
 import { checkDatabaseHealth } from "../app/services/health.server";
 
 export interface AppOptions {
@@ -12,12 +14,29 @@ export interface AppOptions {
   /** In development, Vite serves and rebuilds the app on every request. */
   vite?: ViteDevServer;
   build?: ServerBuild;
+  /** Proxies in front whose X-Forwarded-* headers are believed; TRUST_PROXY unless given. */
+  trustProxy?: number;
 }
+
+/** Headers a proxy adds about the client; from anyone else they are the client's own claims. */
+const FORWARDED_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"];
 
 export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", 1);
+  // The client's address (per-address limits on sign-in and the public form),
+  // scheme and host come from X-Forwarded-* only when a proxy we were told of
+  // put them there; with none in front, anyone could write them.
+  const trustProxy = options.trustProxy ?? getEnv().trustProxy;
+  app.set("trust proxy", trustProxy);
+  if (trustProxy === 0) {
+    // Express ignores them now; removed too, so nothing after it can read
+    // them (Remix's adapter takes its port from X-Forwarded-Host regardless).
+    app.use((req, _res, next) => {
+      for (const name of FORWARDED_HEADERS) delete req.headers[name];
+      next();
+    });
+  }
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -73,33 +92,28 @@ export function createApp(options: AppOptions): express.Express {
   app.use((req, res, next) => (req.path.endsWith("/email.html") ? emailPreviewHeaders : pageHeaders)(req, res, next));
   if (options.production) {
     app.use((req, res, next) => {
-      // Only over TLS (directly or via a proxy's X-Forwarded-Proto), as RFC 6797 asks.
+      // Only over TLS (directly, or via a trusted proxy's X-Forwarded-Proto), as RFC 6797 asks.
       if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
       next();
     });
   }
 
+  // Bodies too large, of no stated length, or not a form: refused before anything reads them.
+  app.use(refuseOddBodies);
+
   // Cross-site requests never change anything (docs/decisions/0004).
   app.use((req, res, next) => {
     const allowed = isAllowedOrigin({
       method: req.method,
-      host: req.get("x-forwarded-host") ?? req.get("host"),
+      // A trusted proxy's X-Forwarded-Host (the first, as Express reads it);
+      // with none trusted it was removed above.
+      host: req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host"),
+      protocol: req.protocol,
       origin: req.get("origin"),
       secFetchSite: req.get("sec-fetch-site"),
     });
     if (allowed) return next();
     res.status(403).type("text/plain").send("This form must be sent from the portal's own pages.");
-  });
-
-  // Staff pages show patient data: never keep them in any cache.
-  app.use("/staff", (_req, res, next) => {
-    res.setHeader("Cache-Control", "no-store");
-    next();
-  });
-
-  app.get("/healthz", async (_req, res) => {
-    const healthy = await checkDatabaseHealth();
-    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unavailable" });
   });
 
   if (options.vite) {
@@ -109,6 +123,25 @@ export function createApp(options: AppOptions): express.Express {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));
   }
+
+  // Everything else is made for one request, and staff pages, the patient's
+  // own steps (/r/…, check your answers) and downloads show patient data:
+  // no cache may keep any of it. Static files above keep their own caching.
+  // Set as the headers go out, so it is the only Cache-Control: Remix adds a
+  // route's headers to these rather than replacing them.
+  app.use((_req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      this.setHeader("Cache-Control", "no-store");
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    const healthy = await checkDatabaseHealth();
+    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "database unavailable" });
+  });
 
   const vite = options.vite;
   app.all(

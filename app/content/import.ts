@@ -1,10 +1,12 @@
+import { inWords, UPLOADS } from "../http/body-limits";
 import type { ImportFileFormat } from "../services/patient-import.server";
 
 // Every sentence managers read on the patient-list import pages.
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 
-export const MAX_UPLOAD_MB = 256;
+// The limit server/app.ts and the upload itself enforce, in the words the page states.
+const maxUpload = inWords(UPLOADS.patientList.fileBytes);
 
 export const importContent = {
   upload: {
@@ -12,7 +14,7 @@ export const importContent = {
     intro:
       "Upload the patient list exported from your clinical system. You will see what it would change, and can check the rows it cannot use, before anything is imported.",
     fileLabel: "Patient list (CSV)",
-    fileHint: `A CSV file of the whole practice list, up to ${MAX_UPLOAD_MB} MB.`,
+    fileHint: `A CSV file of the whole practice list, up to ${maxUpload}.`,
     formatLegend: "Where is the file from?",
     formats: {
       canonical: {
@@ -25,7 +27,7 @@ export const importContent = {
     button: "Upload and preview",
     noFile: "Select a CSV file",
     emptyFile: "The selected file is empty",
-    tooLarge: `The selected file must be smaller than ${MAX_UPLOAD_MB} MB`,
+    tooLarge: `The selected file must be smaller than ${maxUpload}`,
     notAForm: "The file could not be received: choose it again and upload it",
     noFormat: "Select where the file is from",
   },

@@ -1,3 +1,5 @@
+import { inWords, UPLOADS } from "../http/body-limits";
+
 // Every sentence printed on a letter, and what staff read on the letters pages.
 
 export const letterContent = {
@@ -86,7 +88,7 @@ export const registrationPageContent = {
     linkageKey: (keyName: string) => `Enter the ${keyName}`,
     tooLong: "Enter 100 characters or fewer",
     noFile: "Choose a CSV file",
-    tooLarge: "The file must be smaller than 2 MB",
+    tooLarge: `The file must be smaller than ${inWords(UPLOADS.registrationKeys.fileBytes)}`,
     notAForm: "The file could not be received: try again",
     tryAgain: "Nothing is wrong now: produce the letters again.",
   },

@@ -1,5 +1,6 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
+import { httpEdgeContent } from "../content/http-edge";
 
 export interface FormErrors {
   formErrors: string[];
@@ -16,11 +17,27 @@ export async function parseForm<S extends z.ZodType>(
   request: Request,
   schema: S,
 ): Promise<{ ok: true; data: z.infer<S>; form: FormData } | { ok: false; response: ReturnType<typeof formError> }> {
-  const form = await request.formData();
+  const form = await readFormData(request);
+  if (!form) return { ok: false, response: formError({ formErrors: [httpEdgeContent.formUnreadable] }) };
   const result = schema.safeParse(Object.fromEntries(form));
   if (result.success) return { ok: true, data: result.data, form };
   const { formErrors, fieldErrors } = z.flattenError(result.error);
   return { ok: false, response: formError({ formErrors, fieldErrors: fieldErrors as FormErrors["fieldErrors"] }, form) };
+}
+
+/**
+ * The posted form, or null when its body cannot be read as one (no content
+ * type, a broken multipart body): a 400 for the sender, never a 500.
+ * server/app.ts already refuses bodies that are not forms; this is the same
+ * rule where the form is read.
+ */
+export async function readFormData(request: Request): Promise<FormData | null> {
+  try {
+    return await request.formData();
+  } catch (error) {
+    if (error instanceof TypeError) return null;
+    throw error;
+  }
 }
 
 export function formError(errors: Partial<Omit<FormErrors, "values">>, form?: FormData) {

@@ -4,6 +4,7 @@ import { MAX_KEY_LENGTH } from "../domain/letters";
 import { CAMPAIGN_TEMPLATE_KEYS, type CampaignTemplateKey } from "../domain/message-templates";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { readRegistrationCsv, type LetterProblem, type RegistrationRow } from "../services/letters.server";
+import { UPLOADS } from "./body-limits";
 import type { FormErrors } from "./form.server";
 import { receiveSmallTextUpload } from "./upload.server";
 
@@ -11,8 +12,6 @@ import { receiveSmallTextUpload } from "./upload.server";
 // and by the .pdf route that answers with the letters: a form posts to the
 // .pdf route, which sends it back (307, the same POST) to the page when
 // anything is wrong. Registration keys are never sent back to the page.
-
-export const MAX_REGISTRATION_FILE_BYTES = 2 * 1024 * 1024;
 
 /** The form's input, or its problems with the values that may be shown again (never a key). */
 export type ReadForm<T> = { ok: true; input: T } | { ok: false; problems: FormErrors };
@@ -46,7 +45,7 @@ export function problemsOfLetters(problems: LetterProblem[], fromFile: boolean, 
 
 export async function readRegistrationForm(request: Request, keyName: string): Promise<ReadForm<RegistrationForm>> {
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    const received = await receiveSmallTextUpload(request, { field: "registrationFile", maxBytes: MAX_REGISTRATION_FILE_BYTES });
+    const received = await receiveSmallTextUpload(request, { field: "registrationFile", maxBytes: UPLOADS.registrationKeys.fileBytes });
     const fileProblem = (message: string): ReadForm<RegistrationForm> => ({ ok: false, problems: { formErrors: [], fieldErrors: { registrationFile: [message] }, values: {} } });
     if (!received.ok) return fileProblem(received.problem === "too-large" ? errors.tooLarge : errors.notAForm);
     if (received.text === null) return fileProblem(errors.noFile);

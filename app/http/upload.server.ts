@@ -8,7 +8,9 @@ import {
   unstable_createFileUploadHandler as createFileUploadHandler,
   unstable_createMemoryUploadHandler as createMemoryUploadHandler,
   unstable_parseMultipartFormData as parseMultipartFormData,
+  type UploadHandler,
 } from "@remix-run/node";
+import { FORM_BYTES } from "./body-limits";
 
 export interface UploadedFile {
   /** Where the upload was written: a random name in the upload directory. */
@@ -26,15 +28,47 @@ export type ReceivedUpload =
       /** The file, or null when none was chosen. */
       file: UploadedFile | null;
     }
-  | { ok: false; problem: "too-large" | "not-multipart" };
+  | { ok: false; problem: UploadProblem };
+
+/** Too large, or not a multipart form that can be read (no boundary, cut short, a malformed part). */
+export type UploadProblem = "too-large" | "not-multipart";
 
 const MAX_FILE_NAME = 255;
+
+/** What a failed parse tells the sender; anything else (a full disk) is the portal's own fault and stays a 500. */
+function uploadProblemOf(error: unknown): UploadProblem | null {
+  if (error instanceof MaxPartSizeExceededError) return "too-large";
+  // Remix's parser says TypeError for a body that is not multipart at all, and
+  // "malformed …" for one that is broken or cut short.
+  if (error instanceof TypeError || (error instanceof Error && /^malformed /i.test(error.message))) return "not-multipart";
+  return null;
+}
+
+/**
+ * The form's text fields, a form's worth in all (FORM_BYTES), as text. Any
+ * other file is read and dropped as it arrives: left unread, the parser would
+ * hold the whole of it in memory.
+ */
+function textFieldsAndNothingElse(): UploadHandler {
+  let left = FORM_BYTES;
+  return async ({ name, filename, data }) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of data) {
+      if (filename !== undefined) continue;
+      left -= chunk.byteLength;
+      if (left < 0) throw new MaxPartSizeExceededError(name, FORM_BYTES);
+      chunks.push(chunk);
+    }
+    return filename === undefined ? Buffer.concat(chunks).toString("utf8") : undefined;
+  };
+}
 
 /**
  * Reads a multipart form whose one file field is streamed straight to disk
  * (never held in memory), under a random name. Other fields are kept in
  * memory, and any other file is ignored. A file over `maxBytes` is removed as
- * soon as it passes the limit.
+ * soon as it passes the limit. A body that cannot be read as a multipart form
+ * is a problem for the sender to put right, never an error.
  */
 export async function receiveFileUpload(
   request: Request,
@@ -49,20 +83,19 @@ export async function receiveFileUpload(
     filter: ({ name }) => name === options.field,
     file: ({ filename }) => {
       const stored = `${randomBytes(16).toString("hex")}.csv`;
-      originalNames.set(stored, filename.slice(0, MAX_FILE_NAME));
+      // Browsers send a '"' in a file's name as %22 (the HTML standard's multipart/form-data).
+      originalNames.set(stored, filename.replace(/%22/g, '"').slice(0, MAX_FILE_NAME));
       return stored;
     },
   });
-  // Text fields only: a file in a field other than the expected one is dropped.
-  const inMemory = createMemoryUploadHandler({ maxPartSize: 64 * 1024, filter: ({ filename }) => !filename });
   let fields: FormData;
   try {
-    fields = await parseMultipartFormData(request, composeUploadHandlers(toDisk, inMemory));
+    fields = await parseMultipartFormData(request, composeUploadHandlers(toDisk, textFieldsAndNothingElse()));
   } catch (error) {
     // Whatever was written before the failure is of no use now.
     await Promise.all([...originalNames.keys()].map((stored) => rm(path.resolve(options.directory, stored), { force: true })));
-    if (error instanceof MaxPartSizeExceededError) return { ok: false, problem: "too-large" };
-    if (error instanceof TypeError) return { ok: false, problem: "not-multipart" };
+    const problem = uploadProblemOf(error);
+    if (problem) return { ok: false, problem };
     throw error;
   }
   const value = fields.get(options.field);
@@ -77,7 +110,7 @@ export async function discardUpload(file: UploadedFile | null): Promise<void> {
   if (file) await rm(file.filePath, { force: true });
 }
 
-export type ReceivedText = { ok: true; fields: FormData; text: string | null } | { ok: false; problem: "too-large" | "not-multipart" };
+export type ReceivedText = { ok: true; fields: FormData; text: string | null } | { ok: false; problem: UploadProblem };
 
 /**
  * Reads a multipart form whose one small file is kept in memory and never written to disk: for a
@@ -89,8 +122,8 @@ export async function receiveSmallTextUpload(request: Request, options: { field:
   try {
     fields = await parseMultipartFormData(request, handler);
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { ok: false, problem: "too-large" };
-    if (error instanceof TypeError) return { ok: false, problem: "not-multipart" };
+    const problem = uploadProblemOf(error);
+    if (problem) return { ok: false, problem };
     throw error;
   }
   const value = fields.get(options.field);

@@ -6,7 +6,7 @@ import { csvDownload } from "../http/csv-download.server";
 // /staff/at-risk/remediation.csv: the "not at risk" patients, for a 106 in
 // the clinical system. Audited by the service.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "export-remediation");
+  const context = await requireStaff(request, "export-remediation", { writesAudit: true });
   const result = await exportForStaff(context, "remediation", new Date());
   if (!result.ok) throw new Response("You do not have permission to do this.", { status: 403 });
   return csvDownload(result.csv, result.filename);

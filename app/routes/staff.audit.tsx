@@ -20,7 +20,7 @@ const filtersSchema = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "view-audit");
+  const context = await requireStaff(request, "view-audit", { writesAudit: true });
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const filters = filtersSchema.parse(params);
   const result = await searchAuditTrail(context, filters);

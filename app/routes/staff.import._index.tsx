@@ -6,7 +6,8 @@ import { requireStaff } from "../auth/guard.server";
 import { FileUpload } from "../components/file-upload";
 import { Button, ErrorSummary, errorList, firstError, Radios } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
-import { importContent, MAX_UPLOAD_MB } from "../content/import";
+import { importContent } from "../content/import";
+import { UPLOADS } from "../http/body-limits";
 import { formError } from "../http/form.server";
 import { discardUpload, receiveFileUpload } from "../http/upload.server";
 import { IMPORT_FORMATS } from "../domain/import-columns";
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const received = await receiveFileUpload(request, {
     field: "patientList",
     directory: importUploadDirectory(),
-    maxBytes: MAX_UPLOAD_MB * 1024 * 1024,
+    maxBytes: UPLOADS.patientList.fileBytes,
   });
   if (!received.ok) {
     return formError({ fieldErrors: { patientList: [received.problem === "too-large" ? content.tooLarge : content.notAForm] } });

@@ -18,7 +18,7 @@ export const handle = {
 // A GET form, so the address can be bookmarked; each look that finds
 // someone is audited by the service.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "view-patient");
+  const context = await requireStaff(request, "view-patient", { writesAudit: true });
   const nhsNumber = new URL(request.url).searchParams.get("nhsNumber")?.trim() ?? "";
   return {
     viewer: toViewer(context),

@@ -70,7 +70,7 @@ function requestIdFrom(params: LoaderFunctionArgs["params"]): string {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "work-queue");
+  const context = await requireStaff(request, "work-queue", { writesAudit: true });
   const search = new URL(request.url).searchParams;
   const review = await getRequestReview(context, requestIdFrom(params), new Date(), { find: search.get("find") ?? undefined });
   if (!review) throw notFound();

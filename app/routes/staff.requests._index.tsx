@@ -28,7 +28,7 @@ const filtersSchema = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "work-queue");
+  const context = await requireStaff(request, "work-queue", { writesAudit: true });
   const filters = filtersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { viewer: toViewer(context), filters, queue: await openRequestQueue(context, filters) };
 }

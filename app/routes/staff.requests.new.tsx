@@ -26,7 +26,7 @@ export const handle = {
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const context = await requireStaff(request, "work-queue");
+  const context = await requireStaff(request, "work-queue", { writesAudit: true });
   const params = new URL(request.url).searchParams;
   const find = params.get("find")?.trim() ?? "";
   const patientId = z.uuid().safeParse(params.get("patient"));
