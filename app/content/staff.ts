@@ -10,6 +10,22 @@ export const roleNames: Record<StaffRole, string> = {
   manager: "Practice manager",
 };
 
+/** How long an emailed invitation or reset link works. */
+export const SETUP_LINK_DAYS = 7;
+
+/** A role as a sentence says it: "join as a clinician", "is now reception staff". */
+export const roleInSentence: Record<StaffRole, string> = {
+  reception: "reception staff",
+  clinician: "a clinician",
+  manager: "a practice manager",
+};
+
+/** Staff emails on the development mail page, by the kind their Message-ID names. */
+export const staffMailNames: Record<string, string> = {
+  "staff-invitation": "Staff invitation",
+  "staff-reset": "Staff sign-in reset",
+};
+
 export const staffContent = {
   signIn: {
     title: "Sign in",
@@ -51,12 +67,49 @@ export const staffContent = {
   setUp: {
     title: "Choose your password",
     intro: (name: string) => `Welcome, ${name}. Choose a password for the portal.`,
+    invitedBy: (practice: string) => `${practice} has invited you to its online access portal.`,
+    resetTitle: "Choose a new password",
+    resetIntro: (name: string, practice: string) =>
+      `Welcome back, ${name}. A practice manager at ${practice} has reset your sign-in. Choose a new password, then set up your authenticator app again.`,
     hint: `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a good password, like "tomato lantern orbit canal".`,
     passwordLabel: "Password",
     confirmLabel: "Type your password again",
     button: "Continue",
     expiredTitle: "This set-up link has expired or been used",
     expiredBody: "Ask your practice manager to invite you again.",
+  },
+  invitation: {
+    title: (practice: string) => `Join ${practice}`,
+    invited: (practice: string, role: string) => `${practice} has invited you to join as ${role}.`,
+    signInToAccept: "Sign in to accept.",
+    signIn: "Sign in",
+    signedInAs: (name: string) => `You are signed in as ${name}.`,
+    accept: "Accept the invitation",
+    decline: "Decline",
+    declineHint: "If you decline, the practice will need to invite you again if you change your mind.",
+    someoneElseTitle: "This invitation is for someone else",
+    someoneElseBody: "You are signed in as someone else. Sign out, then open the link again.",
+    declinedTitle: "You have declined the invitation",
+    declinedBody: (practice: string) => `You will not join ${practice}. Nothing else about your account has changed.`,
+    joined: (practice: string) => `You have joined ${practice}.`,
+  },
+  team: {
+    invited: (email: string, days: number) => `We have emailed an invitation to ${email}. It is valid for ${days} days.`,
+    notEmailed: (email: string) =>
+      `We could not email the invitation to ${email}. The invitation stands: invite them again to send a new link.`,
+    statusInvited: "Invited",
+    statusDisabled: "Disabled",
+    statusActive: "Active",
+    statusResetPending: "Sign-in reset, not set up again yet",
+    resetButton: (name: string) => `Reset sign-in for ${name}`,
+    withdrawButton: (name: string) => `Withdraw invitation to ${name}`,
+    confirmResetHeading: (name: string) => `Reset ${name}'s sign-in?`,
+    confirmResetBody: [
+      "Their password, authenticator app and recovery codes will stop working at once, and they will be signed out everywhere, for every practice they work for.",
+      "We will email them a link to choose a new password and set up their authenticator app again. You will not see the link.",
+    ],
+    confirmReset: "Yes, reset their sign-in",
+    cancel: "Cancel",
   },
   passwordProblems: {
     "too-short": `Password must be ${MIN_PASSWORD_LENGTH} characters or more`,

@@ -3,7 +3,9 @@ import { instant } from "../../db/timestamps.server";
 
 // The development mail catcher's inbox (never used with SMTP_URL). It has no
 // practice of its own: staff see only mail whose Message-ID matches one of
-// their practice's messages, which row-level security filters.
+// their practice's messages, which row-level security filters, and the staff
+// emails (invitations, sign-in resets) whose Message-ID names their practice:
+// <staff-invitation.PRACTICE-ID.RANDOM@host> (app/services/staff-mail.server.ts).
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -29,25 +31,36 @@ export interface DevMailSummary {
   templateKey: string;
 }
 
+/** Staff emails filed under the practice the transaction acts for (none when it acts for none). */
+const staffMailOfPractice = (tx: postgres.TransactionSql) =>
+  tx`(d.message_id_header like '<staff-invitation.' || current_practice_id()::text || '.%'
+      or d.message_id_header like '<staff-reset.' || current_practice_id()::text || '.%')`;
+
 /** The practice's mail the catcher received, newest first. */
 export async function listPracticeDevMail(tx: postgres.TransactionSql, limit: number): Promise<DevMailSummary[]> {
   const rows = await tx<DevMailSummary[]>`
-    select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.subject, m.template_key as "templateKey"
-    from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
-    order by d.id desc limit ${limit}`;
+    select * from (
+      select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.subject, m.template_key::text as "templateKey"
+      from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
+      union all
+      select d.id, d.received_at, d.envelope_to, d.subject, split_part(substr(d.message_id_header, 2), '.', 1)
+      from dev_mail d where ${staffMailOfPractice(tx)}
+    ) mail order by id desc limit ${limit}`;
   return rows.map((row) => ({ ...row, receivedAt: instant(row.receivedAt) }));
 }
 
 export async function countPracticeDevMail(tx: postgres.TransactionSql): Promise<number> {
   const [row] = await tx<{ n: number }[]>`
-    select count(*)::int as n from dev_mail d join messages m on m.smtp_message_id = d.message_id_header`;
+    select (select count(*) from dev_mail d join messages m on m.smtp_message_id = d.message_id_header)::int
+         + (select count(*) from dev_mail d where ${staffMailOfPractice(tx)})::int as n`;
   return row!.n;
 }
 
 export async function getPracticeDevMail(tx: postgres.TransactionSql, id: number) {
   const [row] = await tx<{ id: number; receivedAt: Date; envelopeTo: string[]; source: string }[]>`
     select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.source
-    from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
-    where d.id = ${id}`;
+    from dev_mail d
+    where d.id = ${id}
+      and (exists (select 1 from messages m where m.smtp_message_id = d.message_id_header) or ${staffMailOfPractice(tx)})`;
   return row ? { ...row, receivedAt: instant(row.receivedAt) } : null;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ne } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { practices, staffMemberships, staffSessions, staffUsers } from "../../db/schema";
 import type { StaffRole } from "../domain/roles";
-import { membershipDisabled } from "./staff.server";
+import { membershipAccepted, membershipDisabled } from "./staff.server";
 
 export type StaffSession = typeof staffSessions.$inferSelect;
 
@@ -25,6 +25,7 @@ export interface SessionMembership {
 /**
  * A session with its person and every practice they belong to, in one statement: this is read
  * on every staff request, and each round trip to the database costs more than the rows.
+ * Invitations not yet accepted are not memberships here: they give no access.
  */
 export async function getSessionWithPerson(db: Executor, tokenHash: string) {
   const rows = await db
@@ -43,7 +44,7 @@ export async function getSessionWithPerson(db: Executor, tokenHash: string) {
     })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
-    .leftJoin(staffMemberships, eq(staffMemberships.staffUserId, staffUsers.id))
+    .leftJoin(staffMemberships, and(eq(staffMemberships.staffUserId, staffUsers.id), membershipAccepted))
     .leftJoin(practices, eq(practices.id, staffMemberships.practiceId))
     .where(eq(staffSessions.tokenHash, tokenHash))
     .orderBy(asc(practices.name));

@@ -49,6 +49,14 @@ export interface Membership {
 /** A membership a manager has disabled: kept, but no longer usable to act for the practice. */
 export const membershipDisabled = sql<boolean>`${staffMemberships.disabledAt} is not null`;
 
+/**
+ * A membership its person has accepted. Until then it is an invitation: it gives no access,
+ * so no practice can add someone to itself unasked. Every read that gives access (sign-in, the
+ * session, switching practice) goes through this one expression.
+ */
+export const membershipAccepted = sql<boolean>`${staffMemberships.acceptedAt} is not null`;
+
+/** The practices a person has accepted, with whether each has disabled them. */
 export async function listMembershipsOfUser(db: Executor, staffUserId: string): Promise<Membership[]> {
   return db
     .select({
@@ -60,15 +68,54 @@ export async function listMembershipsOfUser(db: Executor, staffUserId: string): 
     })
     .from(staffMemberships)
     .innerJoin(practices, eq(practices.id, staffMemberships.practiceId))
-    .where(eq(staffMemberships.staffUserId, staffUserId))
+    .where(and(eq(staffMemberships.staffUserId, staffUserId), membershipAccepted))
     .orderBy(asc(practices.name));
 }
 
+/** A membership is an invitation until `acceptedAt` is set. */
 export async function insertMembership(
   db: Executor,
-  membership: { staffUserId: string; practiceId: string; role: StaffRole },
+  membership: { staffUserId: string; practiceId: string; role: StaffRole; acceptedAt?: Date | null },
 ): Promise<void> {
   await db.insert(staffMemberships).values(membership);
+}
+
+export interface MembershipHere {
+  role: StaffRole;
+  accepted: boolean;
+  disabled: boolean;
+}
+
+/** One person's membership of one practice, accepted or not. */
+export async function getMembership(db: Executor, practiceId: string, staffUserId: string): Promise<MembershipHere | null> {
+  const [row] = await db
+    .select({ role: staffMemberships.role, accepted: membershipAccepted, disabled: membershipDisabled })
+    .from(staffMemberships)
+    .where(and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId)));
+  return row ?? null;
+}
+
+/** Accepts a pending invitation; false if there is none (never one that was declined or withdrawn). */
+export async function acceptMembership(db: Executor, practiceId: string, staffUserId: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(staffMemberships)
+    .set({ acceptedAt: now })
+    .where(
+      and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId), isNull(staffMemberships.acceptedAt)),
+    )
+    .returning({ id: staffMemberships.id });
+  return rows.length === 1;
+}
+
+/** Removes an invitation not yet accepted (declined by its person, or withdrawn by the practice). */
+export async function deletePendingMembership(db: Executor, practiceId: string, staffUserId: string): Promise<boolean> {
+  const rows = await db
+    .delete(staffMemberships)
+    .where(
+      and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId), isNull(staffMemberships.acceptedAt)),
+    )
+    .returning({ id: staffMemberships.id });
+  return rows.length === 1;
 }
 
 export async function setMembershipDisabled(
@@ -106,6 +153,8 @@ export interface PracticeStaffMember {
   status: StaffUser["status"];
   role: StaffRole;
   disabledHere: boolean;
+  /** False while this practice's invitation waits for the person: then nothing else about their account is this practice's to see. */
+  accepted: boolean;
   totpEnrolled: boolean;
 }
 
@@ -118,6 +167,7 @@ export async function listPracticeStaff(db: Executor, practiceId: string): Promi
       status: staffUsers.status,
       role: staffMemberships.role,
       disabledHere: membershipDisabled,
+      accepted: membershipAccepted,
       totpEnrolled: sql<boolean>`${staffUsers.totpEnrolledAt} is not null`,
     })
     .from(staffMemberships)
@@ -135,15 +185,30 @@ export async function getPracticeStaffMember(
   return members.find((m) => m.id === staffUserId) ?? null;
 }
 
+export type SetupLinkPurpose = (typeof staffSetupTokens.$inferSelect)["purpose"];
+
+export interface SetupLinkRow {
+  staffUserId: string;
+  /** The practice that made the link: it can accept only that practice's invitation. */
+  practiceId: string | null;
+  purpose: SetupLinkPurpose;
+}
+
 export async function insertSetupToken(
   db: Executor,
-  token: { tokenHash: string; staffUserId: string; expiresAt: Date },
+  token: { tokenHash: string; staffUserId: string; practiceId: string; purpose: SetupLinkPurpose; expiresAt: Date },
 ): Promise<void> {
   await db.insert(staffSetupTokens).values(token);
 }
 
+const setupLinkColumns = {
+  staffUserId: staffSetupTokens.staffUserId,
+  practiceId: staffSetupTokens.practiceId,
+  purpose: staffSetupTokens.purpose,
+};
+
 /** Marks a set-up token used; null if it is unknown, used or expired. */
-export async function consumeSetupToken(db: Executor, tokenHash: string, now: Date): Promise<string | null> {
+export async function consumeSetupToken(db: Executor, tokenHash: string, now: Date): Promise<SetupLinkRow | null> {
   const [row] = await db
     .update(staffSetupTokens)
     .set({ usedAt: now })
@@ -154,13 +219,13 @@ export async function consumeSetupToken(db: Executor, tokenHash: string, now: Da
         gt(staffSetupTokens.expiresAt, now),
       ),
     )
-    .returning({ staffUserId: staffSetupTokens.staffUserId });
-  return row?.staffUserId ?? null;
+    .returning(setupLinkColumns);
+  return row ?? null;
 }
 
-export async function getValidSetupToken(db: Executor, tokenHash: string, now: Date) {
+export async function getValidSetupToken(db: Executor, tokenHash: string, now: Date): Promise<SetupLinkRow | null> {
   const [row] = await db
-    .select({ staffUserId: staffSetupTokens.staffUserId })
+    .select(setupLinkColumns)
     .from(staffSetupTokens)
     .where(
       and(
@@ -170,6 +235,33 @@ export async function getValidSetupToken(db: Executor, tokenHash: string, now: D
       ),
     );
   return row ?? null;
+}
+
+/**
+ * Spends a person's unused links of one purpose (from one practice, or from any), so that only
+ * the newest works: a fresh invitation replaces the last one, a reset replaces earlier resets.
+ */
+export async function retireSetupTokens(
+  db: Executor,
+  staffUserId: string,
+  which: { purpose: SetupLinkPurpose; practiceId?: string },
+  now: Date,
+): Promise<void> {
+  await db
+    .update(staffSetupTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(staffSetupTokens.staffUserId, staffUserId),
+        eq(staffSetupTokens.purpose, which.purpose),
+        which.practiceId ? eq(staffSetupTokens.practiceId, which.practiceId) : undefined,
+        isNull(staffSetupTokens.usedAt),
+      ),
+    );
+}
+
+export async function deleteRecoveryCodes(db: Executor, staffUserId: string): Promise<void> {
+  await db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.staffUserId, staffUserId));
 }
 
 export async function replaceRecoveryCodes(db: Executor, staffUserId: string, codeHashes: string[]): Promise<void> {

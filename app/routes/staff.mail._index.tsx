@@ -5,6 +5,7 @@ import { Table } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { formatUkDateTime } from "../content/campaigns";
 import { mailContent } from "../content/mail";
+import { staffMailNames } from "../content/staff";
 import { isTemplateKey, templateName } from "../domain/message-templates";
 import { getEnv } from "../env.server";
 import { listDevMail } from "../services/dev-mail.server";
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       received: formatUkDateTime(m.receivedAt),
       to: m.envelopeTo.join(", "),
       subject: m.subject ?? content.noSubject,
-      template: isTemplateKey(m.templateKey) ? templateName(m.templateKey) : m.templateKey,
+      template: isTemplateKey(m.templateKey) ? templateName(m.templateKey) : (staffMailNames[m.templateKey] ?? m.templateKey),
     })),
   };
 }

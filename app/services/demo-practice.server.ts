@@ -60,7 +60,8 @@ async function createDemoStaff(practiceId: string): Promise<void> {
         totpSecret: person.totpSecret,
         totpEnrolledAt: new Date(),
       });
-      await insertMembership(tx, { staffUserId: user.id, practiceId, role: person.role });
+      // Made with their factors already set: nobody is invited, so nothing waits to be accepted.
+      await insertMembership(tx, { staffUserId: user.id, practiceId, role: person.role, acceptedAt: new Date() });
     }
   });
 }

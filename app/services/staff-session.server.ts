@@ -36,15 +36,10 @@ export async function lookUpSession(token: string | null, now = new Date()): Pro
   const tokenHash = hashToken(token);
   // Not a transaction: one statement reads a consistent whole, and the writes below stand alone.
   const db = getDb();
-  const found = await getSessionWithPerson(db, tokenHash);
-  if (!found || found.session.stage !== "signed-in") return { kind: "signed-out" };
+  const found = await liveSession(db, tokenHash, now);
+  if (!found) return { kind: "signed-out" };
   const { session, user } = found;
-  const idle = now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MINUTES * 60_000;
-  const tooOld = session.expiresAt <= now || now.getTime() - session.createdAt.getTime() > ABSOLUTE_TIMEOUT_HOURS * 3_600_000;
-  if (idle || tooOld || user.status !== "active") {
-    await deleteSession(db, tokenHash);
-    return { kind: "signed-out" };
-  }
+  // Accepted memberships only (getSessionWithPerson): an invitation gives no access until then.
   const usable = found.memberships.filter((m) => !m.disabled);
   const memberships: Membership[] = usable.map((m) => ({
     practiceId: m.practice.id,
@@ -73,6 +68,33 @@ export async function lookUpSession(token: string | null, now = new Date()): Pro
       developmentMail: getEnv().mail.smtpUrl === undefined,
     },
   };
+}
+
+/**
+ * A fully signed-in session within its timeouts, of an active person; a session past them is
+ * ended. Says nothing of practices.
+ */
+async function liveSession(db: ReturnType<typeof getDb>, tokenHash: string, now: Date) {
+  const found = await getSessionWithPerson(db, tokenHash);
+  if (!found || found.session.stage !== "signed-in") return null;
+  const { session, user } = found;
+  const idle = now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MINUTES * 60_000;
+  const tooOld = session.expiresAt <= now || now.getTime() - session.createdAt.getTime() > ABSOLUTE_TIMEOUT_HOURS * 3_600_000;
+  if (idle || tooOld || user.status !== "active") {
+    await deleteSession(db, tokenHash);
+    return null;
+  }
+  return found;
+}
+
+/**
+ * Who is signed in, whatever practices they may act for (perhaps none yet): the one question
+ * an invitation link asks before its person accepts or declines it.
+ */
+export async function lookUpSignedInPerson(token: string | null, now = new Date()): Promise<{ id: string; name: string; email: string } | null> {
+  if (!token) return null;
+  const found = await liveSession(getDb(), hashToken(token), now);
+  return found ? { id: found.user.id, name: found.user.name, email: found.user.email } : null;
 }
 
 /** The practices a signed-in person may choose from (with or without one chosen). */

@@ -177,7 +177,7 @@ async function seed(databaseUrl: string): Promise<StaffSession[]> {
         join lateral (select id from patients where practice_id = ${practiceId} order by nhs_number offset (g % ${PATIENTS}) limit 1) p on true`;
       const [user] = await owner<{ id: string }[]>`
         insert into staff_users (email, name, status) values (${`staff${i}@load.example`}, ${`Load Staff ${i}`}, 'active') returning id`;
-      await owner`insert into staff_memberships (staff_user_id, practice_id, role) values (${user!.id}, ${practiceId}, 'reception')`;
+      await owner`insert into staff_memberships (staff_user_id, practice_id, role, accepted_at) values (${user!.id}, ${practiceId}, 'reception', now())`;
       const token = randomToken();
       await owner`
         insert into staff_sessions (token_hash, staff_user_id, stage, practice_id, expires_at)

@@ -71,10 +71,26 @@ describe("staff journey in Chromium", () => {
     await page.getByRole("textbox", { name: "Email address" }).fill("rita.reception@example.nhs.uk");
     await page.getByRole("radio", { name: "Reception", exact: true }).check();
     await page.getByRole("button", { name: "Invite" }).click();
-    await page.getByTestId("setup-link").waitFor();
+    await page.getByTestId("team-message").waitFor();
     await onPage(page, "invited", async () => {
-      setupLink = (await page.getByTestId("setup-link").textContent()) ?? "";
-      expect(setupLink).toMatch(/\/staff\/set-up\/[\w-]{40,}$/);
+      await expect(page.getByTestId("team-message").textContent()).resolves.toBe(
+        "We have emailed an invitation to rita.reception@example.nhs.uk. It is valid for 7 days.",
+      );
+      // The link goes to the person, never onto the manager's page.
+      expect(await page.content()).not.toMatch(/\/staff\/set-up\//);
+      await expect(page.getByRole("row", { name: /Rita Reception/ }).textContent()).resolves.toContain("Invited");
+    });
+
+    // With no SMTP_URL, the portal keeps its mail on the development mail page, as a trial manager would find it.
+    await page.getByRole("link", { name: "Mail sent (development)" }).click();
+    await page.waitForURL("**/staff/mail");
+    await page.getByRole("link", { name: /^You have been invited to Riverside Medical Practice's online access portal/ }).click();
+    await page.locator("pre.app-email-text").waitFor();
+    await onPage(page, "invitation-email", async () => {
+      const text = (await page.locator("pre.app-email-text").textContent()) ?? "";
+      expect(text).toContain("Riverside Medical Practice has invited you to work in its GP online access portal as reception staff.");
+      setupLink = /https?:\/\/\S+\/staff\/set-up\/[\w-]{40,}/.exec(text)?.[0] ?? "";
+      expect(setupLink).not.toBe("");
     });
   });
 

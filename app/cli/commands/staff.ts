@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { currentTotpCode } from "../../auth/totp.server";
+import { SETUP_LINK_DAYS } from "../../content/staff";
 import { getEnv } from "../../env.server";
 import { DEMO_STAFF } from "../../services/demo-practice.server";
 import { addStaffFromCli } from "../../services/staff-admin.server";
@@ -41,9 +42,17 @@ async function addStaff(args: string[]): Promise<void> {
   });
   if (!result.ok) throw new CliError(result.error);
   if (values.json) {
-    printJson(result.kind === "invited" ? { email: result.email, setupLink: result.setupLink } : { email: result.email, setupLink: null });
+    printJson(
+      result.kind === "invited"
+        ? { email: result.email, setupLink: result.setupLink, emailed: result.emailed }
+        : { email: result.email, setupLink: null, emailed: false },
+    );
   } else if (result.kind === "invited") {
-    printLine(`Added ${result.email}. Give them this one-time set-up link (valid for 7 days):`);
+    printLine(
+      result.emailed
+        ? `Added ${result.email}. We have emailed them a one-time set-up link (valid for ${SETUP_LINK_DAYS} days). It is also here, to give them yourself if need be:`
+        : `Added ${result.email}. We could not email them their set-up link, so give them this one yourself (one-time, valid for ${SETUP_LINK_DAYS} days):`,
+    );
     printLine(result.setupLink);
   } else {
     printLine(`${result.email} already has an account and can now sign in to this practice.`);
