@@ -81,3 +81,22 @@ export function delayBeforeAnswerMs(failuresSoFar: number): number {
   if (failuresSoFar < 2) return 0;
   return Math.min(250 * 2 ** (failuresSoFar - 2), MAX_DELAY_MS);
 }
+
+/**
+ * The client address a per-address limit counts. An IPv6 client is counted by
+ * its /64, the one network a home or office is given, or it could step to a
+ * fresh address (and a fresh count) at every try; IPv4 (also written as
+ * IPv4-mapped IPv6) as it is.
+ */
+export function clientAddressGroup(address: string): string {
+  const lower = address.trim().toLowerCase().split("%")[0]!;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
+  if (mapped) return mapped[1]!;
+  if (!lower.includes(":")) return lower;
+  const [head = "", tail] = lower.split("::");
+  const headParts = head ? head.split(":") : [];
+  const tailParts = tail ? tail.split(":") : [];
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(8 - headParts.length - tailParts.length, 0)).fill("0");
+  const hextets = [...headParts, ...zeros, ...tailParts].slice(0, 4);
+  return `${hextets.map((h) => (/^[0-9a-f]{1,4}$/.test(h) ? parseInt(h, 16).toString(16) : h)).join(":")}::/64`;
+}

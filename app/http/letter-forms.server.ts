@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { httpEdgeContent } from "../content/http-edge";
 import { registrationPageContent, messageLetterPageContent } from "../content/letters";
 import { MAX_KEY_LENGTH } from "../domain/letters";
 import { CAMPAIGN_TEMPLATE_KEYS, type CampaignTemplateKey } from "../domain/message-templates";
 import { parseNhsNumber } from "../domain/nhs-number";
 import { readRegistrationCsv, type LetterProblem, type RegistrationRow } from "../services/letters.server";
 import { UPLOADS } from "./body-limits";
-import type { FormErrors } from "./form.server";
+import { readFormData, type FormErrors } from "./form.server";
 import { receiveSmallTextUpload } from "./upload.server";
 
 // The letters forms, read the same way by the page that shows their problems
@@ -44,7 +45,8 @@ export function problemsOfLetters(problems: LetterProblem[], fromFile: boolean, 
 }
 
 export async function readRegistrationForm(request: Request, keyName: string): Promise<ReadForm<RegistrationForm>> {
-  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+  // Media types are case-insensitive: "Multipart/Form-Data" is a multipart form too.
+  if (/^multipart\/form-data/i.test(request.headers.get("content-type") ?? "")) {
     const received = await receiveSmallTextUpload(request, { field: "registrationFile", maxBytes: UPLOADS.registrationKeys.fileBytes });
     const fileProblem = (message: string): ReadForm<RegistrationForm> => ({ ok: false, problems: { formErrors: [], fieldErrors: { registrationFile: [message] }, values: {} } });
     if (!received.ok) return fileProblem(received.problem === "too-large" ? errors.tooLarge : errors.notAForm);
@@ -53,7 +55,8 @@ export async function readRegistrationForm(request: Request, keyName: string): P
     if (!read.ok) return { ok: false, problems: problemsOfLetters(read.problems, true) };
     return { ok: true, input: { rows: read.rows, largePrint: received.fields.get("batchLargePrint") === "yes", fromFile: true } };
   }
-  const form = await request.formData();
+  const form = await readFormData(request);
+  if (!form) return { ok: false, problems: { formErrors: [httpEdgeContent.formUnreadable], fieldErrors: {}, values: {} } };
   const values = { nhsNumber: String(form.get("nhsNumber") ?? "") };
   const parsed = oneLetterSchema(keyName).safeParse(Object.fromEntries(form));
   if (!parsed.success) {
@@ -81,7 +84,8 @@ const messageSchema = z.object({
 });
 
 export async function readMessageForm(request: Request): Promise<ReadForm<MessageForm>> {
-  const form = await request.formData();
+  const form = await readFormData(request);
+  if (!form) return { ok: false, problems: { formErrors: [httpEdgeContent.formUnreadable], fieldErrors: {}, values: {} } };
   const values = Object.fromEntries([...form].filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = messageSchema.safeParse(values);
   if (!parsed.success) {

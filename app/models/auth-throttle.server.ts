@@ -33,3 +33,13 @@ export async function saveThrottle(db: Executor, key: string, state: ThrottleSta
 export async function clearThrottle(db: Executor, key: string): Promise<void> {
   await db.delete(authThrottle).where(eq(authThrottle.key, key));
 }
+
+/**
+ * A typed email address as the staff lookup compares it. PostgreSQL's lower()
+ * and JavaScript's toLowerCase() differ for a few letters (İ), so a count keyed
+ * on JavaScript's could be dodged by respelling an address the lookup still finds.
+ */
+export async function emailAsLookedUp(db: Executor, email: string): Promise<string> {
+  const [row] = await db.execute<{ email: string }>(sql`select lower(${email.trim()}) as email`);
+  return row!.email;
+}

@@ -100,3 +100,9 @@ export async function advanceSessionStage(db: Executor, tokenHash: string, from:
     .returning({ tokenHash: staffSessions.tokenHash });
   return rows.length === 1;
 }
+
+/** The same as getSession, and the row stays locked until the transaction ends: one request at a time per half-way sign-in. */
+export async function getSessionForUpdate(db: Executor, tokenHash: string): Promise<StaffSession | null> {
+  const [row] = await db.select().from(staffSessions).where(eq(staffSessions.tokenHash, tokenHash)).for("update");
+  return row ?? null;
+}

@@ -284,3 +284,13 @@ export async function consumeRecoveryCode(db: Executor, staffUserId: string, cod
     .returning({ id: staffRecoveryCodes.id });
   return rows.length === 1;
 }
+
+/** Makes a proven secret the person's authenticator, only if they have none yet: of two racing enrolments, one wins. */
+export async function enrolAuthenticator(db: Executor, id: string, secret: string, step: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(staffUsers)
+    .set({ totpSecret: secret, totpEnrolledAt: now, totpLastStep: step, totpPendingSecret: null })
+    .where(and(eq(staffUsers.id, id), isNull(staffUsers.totpEnrolledAt)))
+    .returning({ id: staffUsers.id });
+  return rows.length === 1;
+}

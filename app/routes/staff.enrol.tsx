@@ -9,7 +9,7 @@ import { MainContent } from "../components/page-chrome";
 import { RecoveryCodes } from "../components/recovery-codes";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { confirmTotpEnrolment, enrolmentStage, finishEnrolment, startTotpEnrolment } from "../services/staff-auth.server";
+import { confirmTotpEnrolment, finishEnrolment, pendingSignInStep, startTotpEnrolment } from "../services/staff-auth.server";
 
 const content = staffContent.enrol;
 
@@ -19,7 +19,7 @@ const confirmSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, { erro
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = await readSessionToken(request);
-  const stage = await enrolmentStage(token);
+  const stage = await pendingSignInStep(token);
   if (stage === null) throw redirect("/staff/sign-in");
   if (stage === "code") throw redirect("/staff/security-code");
   if (stage === "finish") return { stage, qrSvg: "", secret: "" };

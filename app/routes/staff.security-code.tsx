@@ -8,7 +8,7 @@ import { Button, ErrorSummary, errorList, firstError, TextInput } from "../compo
 import { MainContent } from "../components/page-chrome";
 import { staffContent } from "../content/staff";
 import { formError, parseForm } from "../http/form.server";
-import { hasPendingSignIn, verifySecondFactor } from "../services/staff-auth.server";
+import { pendingSignInStep, verifySecondFactor } from "../services/staff-auth.server";
 
 const content = staffContent.code;
 
@@ -17,9 +17,9 @@ export const handle = { title: content.title };
 const codeSchema = z.object({ code: z.string().trim().min(1, { error: content.missing }) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const pending = await hasPendingSignIn(await readSessionToken(request));
-  if (pending === "enrol") throw redirect("/staff/enrol");
-  if (pending !== "code") throw redirect("/staff/sign-in");
+  const step = await pendingSignInStep(await readSessionToken(request));
+  if (step === "scan" || step === "finish") throw redirect("/staff/enrol");
+  if (step !== "code") throw redirect("/staff/sign-in");
   return null;
 }
 

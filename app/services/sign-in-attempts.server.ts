@@ -5,8 +5,9 @@ import {
   ADDRESS_LOCK_AFTER,
   afterSuccess,
   claimAttempt,
+  clientAddressGroup,
   delayBeforeAnswerMs,
-  type ThrottleState,
+  isLocked,
 } from "../domain/sign-in-throttle";
 import { clearThrottle, getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
 
@@ -21,18 +22,21 @@ export interface AttemptKey {
   lockAfter: number;
 }
 
-/** Per typed email address, whether or not an account has it, so answers never reveal accounts. */
-export const accountKey = (email: string): AttemptKey => ({ key: `account:${hashToken(email.trim().toLowerCase())}`, lockAfter: ACCOUNT_LOCK_AFTER });
+/**
+ * Per typed email address, whether or not an account has it (so answers never
+ * reveal accounts), as the database compares it: `emailAsLookedUp`.
+ */
+export const accountKey = (emailAsLookedUp: string): AttemptKey => ({ key: `account:${hashToken(emailAsLookedUp)}`, lockAfter: ACCOUNT_LOCK_AFTER });
 /** Per person, for the second factor: a right password does not reset it. */
 export const secondFactorKey = (staffUserId: string): AttemptKey => ({ key: `second-factor:${staffUserId}`, lockAfter: ACCOUNT_LOCK_AFTER });
-/** Per client address, across every account tried from it. */
-export const addressKey = (address: string): AttemptKey => ({ key: `address:${address}`, lockAfter: ADDRESS_LOCK_AFTER });
+/** Per client address (an IPv6 one by its /64), across every account tried from it. */
+export const addressKey = (address: string): AttemptKey => ({ key: `address:${clientAddressGroup(address)}`, lockAfter: ADDRESS_LOCK_AFTER });
 
 export interface ClaimedAttempts {
   /** False: some key is locked or this attempt is past its limit; do not check the guess. */
   allowed: boolean;
-  /** True when the first key (the account's) is locked now, this attempt included. */
-  firstKeyLocked: boolean;
+  /** True when any key is locked now, this attempt included. */
+  locked: boolean;
   /** Settles a checked guess: a right one gives its counts back. */
   settle(right: boolean): Promise<void>;
 }
@@ -48,24 +52,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Claims one attempt against every key (in the order given, so concurrent
  * claims lock rows in one order), commits, then waits the answer's delay
- * with no connection held. The first key's failures set the delay.
+ * with no connection held. An attempt refused by any key is counted by none:
+ * a locked address must not go on to lock the accounts it names. The first
+ * key's failures set the delay. Call it, and `settle`, outside any
+ * transaction: each takes a connection of its own.
  */
 export async function claimAttempts(keys: AttemptKey[], timing: AttemptTiming = {}): Promise<ClaimedAttempts> {
   const now = timing.now ?? new Date();
   const claims = await withoutPractice(async (tx) => {
     const results = [];
-    for (const { key, lockAfter } of keys) {
-      const claim = claimAttempt(await getThrottleForUpdate(tx, key), now, lockAfter);
-      if (claim.allowed) await saveThrottle(tx, key, claim.state);
-      results.push(claim);
-    }
+    for (const { key, lockAfter } of keys) results.push({ key, ...claimAttempt(await getThrottleForUpdate(tx, key), now, lockAfter) });
+    if (results.every((c) => c.allowed)) for (const { key, state } of results) await saveThrottle(tx, key, state);
     return results;
   });
   await (timing.onDelay ?? sleep)(delayBeforeAnswerMs(claims[0]?.failuresBefore ?? 0));
-  const locked = (state: ThrottleState) => state.lockedUntil !== null && state.lockedUntil > now;
   return {
     allowed: claims.every((c) => c.allowed),
-    firstKeyLocked: claims[0] ? locked(claims[0].state) : false,
+    locked: claims.some((c) => isLocked(c.state, now)),
     settle: async (right) => {
       if (!right) return;
       await withoutPractice(async (tx) => {

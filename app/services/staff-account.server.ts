@@ -2,9 +2,10 @@ import { withoutPractice } from "../../db/tenancy.server";
 import { hashPassword, passwordProblem, verifyPassword } from "../auth/password.server";
 import { totpStep } from "../auth/totp.server";
 import { appendAuditEvent } from "../models/audit.server";
+import { emailAsLookedUp } from "../models/auth-throttle.server";
 import { deleteSession, deleteSessionsOfUser } from "../models/sessions.server";
 import { claimTotpStep, getStaffUserById, listMembershipsOfUser, updateStaffUser } from "../models/staff.server";
-import { accountKey, addressKey, claimAttempts, type AttemptTiming } from "./sign-in-attempts.server";
+import { accountKey, addressKey, claimAttempts, secondFactorKey, type AttemptTiming } from "./sign-in-attempts.server";
 import { replaceWithNewRecoveryCodes } from "./staff-auth.server";
 import type { SetupProblem } from "./staff-setup.server";
 import type { StaffContext } from "./staff-session.server";
@@ -29,18 +30,19 @@ export type ProofProblem = { field: "currentPassword" | "code"; problem: "wrong"
  */
 async function proveBothFactors(context: AccountContext, input: BothFactors, attempt: { clientAddress: string } & AttemptTiming): Promise<ProofProblem | null> {
   const now = attempt.now ?? new Date();
-  const claim = await claimAttempts([accountKey(context.user.email), addressKey(attempt.clientAddress)], attempt);
+  const [user, email] = await withoutPractice((tx) => Promise.all([getStaffUserById(tx, context.user.id), emailAsLookedUp(tx, context.user.email)]));
+  // The second-factor count too: a right password at sign-in resets the account's count, not this one.
+  const claim = await claimAttempts([accountKey(email), secondFactorKey(context.user.id), addressKey(attempt.clientAddress)], attempt);
   if (!claim.allowed) {
     await withoutPractice((tx) => deleteSession(tx, context.sessionTokenHash));
     return { field: "currentPassword", problem: "locked" };
   }
-  const user = await withoutPractice((tx) => getStaffUserById(tx, context.user.id));
   const passwordRight = await verifyPassword(user?.passwordHash ?? null, input.currentPassword);
   const step = user?.totpSecret ? totpStep(user.totpSecret, input.code.replace(/[\s-]/g, ""), now) : null;
   const codeRight = passwordRight && step !== null && (await withoutPractice((tx) => claimTotpStep(tx, context.user.id, step)));
   await claim.settle(passwordRight && codeRight);
   if (passwordRight && codeRight) return null;
-  if (claim.firstKeyLocked) {
+  if (claim.locked) {
     await withoutPractice((tx) => deleteSession(tx, context.sessionTokenHash));
     return { field: "currentPassword", problem: "locked" };
   }

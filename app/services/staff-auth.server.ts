@@ -5,18 +5,36 @@ import { verifyPassword } from "../auth/password.server";
 import { hashToken, randomToken } from "../auth/tokens.server";
 import { newTotpSecret, totpQrSvg, totpStep, totpUri } from "../auth/totp.server";
 import { appendAuditEvent } from "../models/audit.server";
-import { advanceSessionStage, deleteSession, getSession, insertSession, takeSessionAtStage } from "../models/sessions.server";
+import { emailAsLookedUp } from "../models/auth-throttle.server";
+import {
+  advanceSessionStage,
+  deleteSession,
+  getSession,
+  getSessionForUpdate,
+  insertSession,
+  takeSessionAtStage,
+  type StaffSession,
+} from "../models/sessions.server";
 import {
   claimTotpStep,
   consumeRecoveryCode,
+  enrolAuthenticator,
   getStaffUserByEmail,
   getStaffUserById,
   listMembershipsOfUser,
   replaceRecoveryCodes,
-  updateStaffUser,
   type StaffUser,
 } from "../models/staff.server";
 import { accountKey, addressKey, claimAttempts, secondFactorKey, type AttemptTiming } from "./sign-in-attempts.server";
+
+// Sign-in is one state machine, kept on the session row:
+//   password-verified      the password, in this sign-in; then either
+//     → signed-in          a code from the person's authenticator (or a recovery code), or
+//     → authenticator-enrolled  (someone with no authenticator yet) a new one set up from
+//                          this session's own secret and proven with a code from it,
+//     → signed-in          once they have seen their recovery codes.
+// Each move is one conditional statement on the row, so two requests with one
+// token cannot both make it; nothing else leads to "signed-in" (issue 17).
 
 export const IDLE_TIMEOUT_MINUTES = 30;
 export const ABSOLUTE_TIMEOUT_HOURS = 12;
@@ -40,31 +58,33 @@ export async function signInWithPassword(
   input: { email: string; password: string } & Attempt,
 ): Promise<{ ok: true; pendingToken: string; next: "code" | "enrol" } | { ok: false; reason: SignInFailure }> {
   const now = input.now ?? new Date();
-  const attempt = await claimAttempts([accountKey(input.email), addressKey(input.clientAddress)], input);
+  const [user, email] = await withoutPractice((tx) => Promise.all([getStaffUserByEmail(tx, input.email), emailAsLookedUp(tx, input.email)]));
+  const attempt = await claimAttempts([accountKey(email), addressKey(input.clientAddress)], input);
   if (!attempt.allowed) {
     await auditAnonymous(null, "staff.sign-in-refused-locked");
     return { ok: false, reason: "locked" };
   }
 
   // The password is checked (argon2, ~0.1 s of CPU) with no connection held.
-  const user = await withoutPractice((tx) => getStaffUserByEmail(tx, input.email));
   const right = (await verifyPassword(user?.passwordHash ?? null, input.password)) && user?.status === "active";
   await attempt.settle(right);
   if (!right) {
     await auditAnonymous(user?.id ?? null, "staff.sign-in-failed", { step: "password" });
-    return { ok: false, reason: attempt.firstKeyLocked ? "locked" : "invalid" };
+    return { ok: false, reason: attempt.locked ? "locked" : "invalid" };
   }
-  return withoutPractice(async (tx) => {
-    await prepareEnrolment(tx, user);
-    const pendingToken = await startSession(tx, user.id, "password-verified", null, now);
-    return { ok: true as const, pendingToken, next: user.totpEnrolledAt ? ("code" as const) : ("enrol" as const) };
-  });
+  const pendingToken = await withoutPractice((tx) => startSession(tx, user.id, "password-verified", null, now));
+  return { ok: true, pendingToken, next: user.totpEnrolledAt ? "code" : "enrol" };
 }
 
 function auditAnonymous(actorId: string | null, action: string, summary?: Record<string, unknown>): Promise<void> {
   return withoutPractice((tx) => appendAuditEvent(tx, { practiceId: null, actorId, actorRole: "anonymous", action, summary }));
 }
 
+/**
+ * A new session. A half-way one carries a fresh authenticator secret of its
+ * own, shown only if its person has no authenticator yet: a secret kept on the
+ * person would let anyone with the password alone read it before they enrol.
+ */
 export async function startSession(
   tx: Executor,
   staffUserId: string,
@@ -73,45 +93,47 @@ export async function startSession(
   now: Date,
 ): Promise<string> {
   const token = randomToken();
+  const halfWay = stage === "password-verified";
   await insertSession(tx, {
     tokenHash: hashToken(token),
     staffUserId,
     stage,
     practiceId,
+    totpPendingSecret: halfWay ? newTotpSecret() : null,
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + (stage === "signed-in" ? minutes(ABSOLUTE_TIMEOUT_HOURS * 60) : minutes(PENDING_TIMEOUT_MINUTES))),
+    expiresAt: new Date(now.getTime() + (halfWay ? minutes(PENDING_TIMEOUT_MINUTES) : minutes(ABSOLUTE_TIMEOUT_HOURS * 60))),
   });
   return token;
 }
 
-/**
- * A half-way sign-in and its person, if the session is at `stage`, unexpired,
- * and the person active. The stage is what the sign-in has proven so far:
- * "password-verified" (the password only) or "authenticator-enrolled" (the
- * password, then a new authenticator proven with a code, in this same sign-in).
- */
-async function halfWaySignIn(
-  tx: Executor,
-  pendingToken: string | null,
-  stage: "password-verified" | "authenticator-enrolled",
-  now: Date,
-): Promise<StaffUser | null> {
-  if (!pendingToken) return null;
-  const session = await getSession(tx, hashToken(pendingToken));
-  if (!session || session.stage !== stage || session.expiresAt <= now) return null;
-  const user = await getStaffUserById(tx, session.staffUserId);
-  return user && user.status === "active" ? user : null;
+/** What a half-way sign-in needs next: a code, setting up an authenticator, or seeing the recovery codes. */
+export type HalfWayStep = "code" | "scan" | "finish";
+
+interface HalfWay {
+  session: StaffSession;
+  user: StaffUser;
+  step: HalfWayStep;
 }
 
-/** Which page a half-way sign-in belongs on: the code, or setting up the app. */
-export async function hasPendingSignIn(pendingToken: string | null): Promise<"code" | "enrol" | null> {
-  return withoutPractice(async (tx) => {
-    const now = new Date();
-    const user = await halfWaySignIn(tx, pendingToken, "password-verified", now);
-    if (user) return user.totpEnrolledAt ? "code" : "enrol";
-    return (await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now)) ? "enrol" : null;
-  });
+/**
+ * A half-way sign-in (unexpired, its person active) and its next step. With
+ * `lock`, its row stays locked until the transaction ends, so requests with
+ * one token take turns and none acts on what another has just changed.
+ */
+async function halfWaySignIn(tx: Executor, pendingToken: string | null, now: Date, lock = false): Promise<HalfWay | null> {
+  if (!pendingToken) return null;
+  const session = await (lock ? getSessionForUpdate : getSession)(tx, hashToken(pendingToken));
+  if (!session || session.stage === "signed-in" || session.expiresAt <= now) return null;
+  const user = await getStaffUserById(tx, session.staffUserId);
+  if (!user || user.status !== "active") return null;
+  const step = session.stage === "authenticator-enrolled" ? "finish" : user.totpEnrolledAt ? "code" : "scan";
+  return { session, user, step };
+}
+
+/** Which step a half-way sign-in is at, for the page to show (or null: sign in again). */
+export async function pendingSignInStep(pendingToken: string | null): Promise<HalfWayStep | null> {
+  return withoutPractice(async (tx) => (await halfWaySignIn(tx, pendingToken, new Date()))?.step ?? null);
 }
 
 /**
@@ -123,27 +145,35 @@ export async function verifySecondFactor(
   input: { pendingToken: string | null; code: string } & Attempt,
 ): Promise<{ ok: true; sessionToken: string } | { ok: false; reason: SignInFailure | "expired" }> {
   const now = input.now ?? new Date();
-  const user = await withoutPractice((tx) => halfWaySignIn(tx, input.pendingToken, "password-verified", now));
-  if (!user || !user.totpSecret) return { ok: false, reason: "expired" };
-  const attempt = await claimAttempts([secondFactorKey(user.id), addressKey(input.clientAddress)], input);
+  const found = await withoutPractice((tx) => halfWaySignIn(tx, input.pendingToken, now));
+  if (found?.step !== "code") return { ok: false, reason: "expired" };
+  const userId = found.user.id;
+  const tokenHash = hashToken(input.pendingToken!);
+  const attempt = await claimAttempts([secondFactorKey(userId), addressKey(input.clientAddress)], input);
   if (!attempt.allowed) {
-    await withoutPractice((tx) => deleteSession(tx, hashToken(input.pendingToken!)));
+    await withoutPractice((tx) => deleteSession(tx, tokenHash));
     return { ok: false, reason: "locked" };
   }
 
   const code = input.code.replace(/[\s-]/g, "");
-  return withoutPractice(async (tx) => {
+  const outcome = await withoutPractice(async (tx) => {
+    // Read again, locked, after the wait: a reset or another request may have changed things.
+    const current = await halfWaySignIn(tx, input.pendingToken, now, true);
+    if (current?.step !== "code" || current.user.id !== userId) return { kind: "expired" as const };
     const method = /^\d{6}$/.test(code) ? "totp" : /^[a-z0-9]{10}$/i.test(code) ? "recovery-code" : null;
-    const right = method !== null && (await secondFactorIsRight(tx, user, code, method, now));
-    await attempt.settle(right);
-    if (!right) {
-      if (attempt.firstKeyLocked) await deleteSession(tx, hashToken(input.pendingToken!));
-      await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "anonymous", action: "staff.sign-in-failed", summary: { step: "second-factor" } });
-      return { ok: false as const, reason: attempt.firstKeyLocked ? ("locked" as const) : ("invalid" as const) };
-    }
-    const sessionToken = await completeSignIn(tx, user.id, input.pendingToken!, "password-verified", now, method);
-    return sessionToken ? { ok: true as const, sessionToken } : { ok: false as const, reason: "expired" as const };
+    if (!method || !(await secondFactorIsRight(tx, current.user, code, method, now))) return { kind: "wrong" as const };
+    const sessionToken = await completeSignIn(tx, userId, tokenHash, "password-verified", now, method);
+    return sessionToken ? { kind: "signed-in" as const, sessionToken } : { kind: "expired" as const };
   });
+  // Settled once that transaction has committed: it takes a connection of its own.
+  await attempt.settle(outcome.kind === "signed-in");
+  if (outcome.kind === "signed-in") return { ok: true, sessionToken: outcome.sessionToken };
+  if (outcome.kind === "expired") return { ok: false, reason: "expired" };
+  await withoutPractice(async (tx) => {
+    if (attempt.locked) await deleteSession(tx, tokenHash);
+    await appendAuditEvent(tx, { practiceId: null, actorId: userId, actorRole: "anonymous", action: "staff.sign-in-failed", summary: { step: "second-factor" } });
+  });
+  return { ok: false, reason: attempt.locked ? "locked" : "invalid" };
 }
 
 /** A current authenticator code not used before, or one of the person's unused recovery codes (used up). */
@@ -161,12 +191,12 @@ async function secondFactorIsRight(tx: Executor, user: StaffUser, code: string, 
 async function completeSignIn(
   tx: Executor,
   userId: string,
-  pendingToken: string,
+  pendingTokenHash: string,
   stage: "password-verified" | "authenticator-enrolled",
   now: Date,
   method: string,
 ): Promise<string | null> {
-  if ((await takeSessionAtStage(tx, hashToken(pendingToken), stage, now)) !== userId) return null;
+  if ((await takeSessionAtStage(tx, pendingTokenHash, stage, now)) !== userId) return null;
   const memberships = (await listMembershipsOfUser(tx, userId)).filter((m) => !m.disabled);
   // With one practice there is nothing to choose; with several, staff choose.
   const practiceId = memberships.length === 1 ? memberships[0]!.practiceId : null;
@@ -186,16 +216,11 @@ export async function startTotpEnrolment(
   pendingToken: string | null,
 ): Promise<{ ok: true; secret: string; qrSvg: string; email: string } | { ok: false }> {
   return withoutPractice(async (tx) => {
-    const user = await halfWaySignIn(tx, pendingToken, "password-verified", new Date());
-    if (!user || user.totpEnrolledAt || !user.totpPendingSecret) return { ok: false as const };
-    const secret = user.totpPendingSecret;
-    return { ok: true as const, secret, qrSvg: await totpQrSvg(totpUri(secret, user.email)), email: user.email };
+    const halfWay = await halfWaySignIn(tx, pendingToken, new Date());
+    const secret = halfWay?.session.totpPendingSecret;
+    if (halfWay?.step !== "scan" || !secret) return { ok: false as const };
+    return { ok: true as const, secret, qrSvg: await totpQrSvg(totpUri(secret, halfWay.user.email)), email: halfWay.user.email };
   });
-}
-
-/** A secret to enrol, made (by a POST) as soon as someone passes the password step without one. */
-export async function prepareEnrolment(tx: Executor, user: StaffUser): Promise<void> {
-  if (!user.totpEnrolledAt && !user.totpPendingSecret) await updateStaffUser(tx, user.id, { totpPendingSecret: newTotpSecret() });
 }
 
 /**
@@ -210,22 +235,20 @@ export async function confirmTotpEnrolment(
 ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: "expired" | "invalid" }> {
   const now = input.now ?? new Date();
   return withoutPractice(async (tx) => {
-    const user = await halfWaySignIn(tx, input.pendingToken, "password-verified", now);
-    if (!user || user.totpEnrolledAt || !user.totpPendingSecret) return { ok: false as const, reason: "expired" as const };
-    const step = totpStep(user.totpPendingSecret, input.code.replace(/\s/g, ""), now);
+    const halfWay = await halfWaySignIn(tx, input.pendingToken, now, true);
+    const secret = halfWay?.session.totpPendingSecret;
+    if (halfWay?.step !== "scan" || !secret) return { ok: false as const, reason: "expired" as const };
+    const step = totpStep(secret, input.code.replace(/\s/g, ""), now);
     if (step === null) return { ok: false as const, reason: "invalid" as const };
-    if (!(await advanceSessionStage(tx, hashToken(input.pendingToken!), "password-verified", "authenticator-enrolled", now))) {
-      return { ok: false as const, reason: "expired" as const };
-    }
+    const tokenHash = hashToken(input.pendingToken!);
+    const enrolled =
+      (await enrolAuthenticator(tx, halfWay.user.id, secret, step, now)) &&
+      (await advanceSessionStage(tx, tokenHash, "password-verified", "authenticator-enrolled", now));
+    // Another sign-in of the same person enrolled first: this one starts again.
+    if (!enrolled) return { ok: false as const, reason: "expired" as const };
 
-    await updateStaffUser(tx, user.id, {
-      totpSecret: user.totpPendingSecret,
-      totpPendingSecret: null,
-      totpEnrolledAt: now,
-      totpLastStep: step,
-    });
-    const recoveryCodes = await replaceWithNewRecoveryCodes(tx, user.id);
-    await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "staff", action: "staff.totp-enrolled" });
+    const recoveryCodes = await replaceWithNewRecoveryCodes(tx, halfWay.user.id);
+    await appendAuditEvent(tx, { practiceId: null, actorId: halfWay.user.id, actorRole: "staff", action: "staff.totp-enrolled" });
     return { ok: true as const, recoveryCodes };
   });
 }
@@ -238,24 +261,10 @@ export async function confirmTotpEnrolment(
 export async function finishEnrolment(pendingToken: string | null): Promise<{ ok: true; sessionToken: string } | { ok: false }> {
   const now = new Date();
   return withoutPractice(async (tx) => {
-    const user = await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now);
-    if (!user || !user.totpEnrolledAt) return { ok: false as const };
-    const sessionToken = await completeSignIn(tx, user.id, pendingToken!, "authenticator-enrolled", now, "enrolment");
+    const halfWay = await halfWaySignIn(tx, pendingToken, now, true);
+    if (halfWay?.step !== "finish") return { ok: false as const };
+    const sessionToken = await completeSignIn(tx, halfWay.user.id, hashToken(pendingToken!), "authenticator-enrolled", now, "enrolment");
     return sessionToken ? { ok: true as const, sessionToken } : { ok: false as const };
-  });
-}
-
-/**
- * Where a half-way sign-in stands on the enrolment page: setting up the app,
- * just set it up, or (already enrolled) to give a code instead.
- */
-export async function enrolmentStage(pendingToken: string | null): Promise<"scan" | "finish" | "code" | null> {
-  return withoutPractice(async (tx) => {
-    const now = new Date();
-    if (await halfWaySignIn(tx, pendingToken, "authenticator-enrolled", now)) return "finish";
-    const user = await halfWaySignIn(tx, pendingToken, "password-verified", now);
-    if (!user) return null;
-    return user.totpEnrolledAt ? "code" : "scan";
   });
 }
 

@@ -20,7 +20,7 @@ import {
   type SetupLinkRow,
   type StaffUser,
 } from "../models/staff.server";
-import { prepareEnrolment, startSession } from "./staff-auth.server";
+import { startSession } from "./staff-auth.server";
 import { lookUpSignedInPerson } from "./staff-session.server";
 
 // The emailed one-time links (/staff/set-up/<token>). Each is bound to the practice that made it:
@@ -108,7 +108,6 @@ export async function completeSetup(input: {
     await deleteSessionsOfUser(tx, user.id);
     // New factors are being set: an older reset link must not set them again.
     await retireSetupTokens(tx, user.id, { purpose: "reset" }, now);
-    await prepareEnrolment(tx, user);
     await appendAuditEvent(tx, { practiceId: null, actorId: user.id, actorRole: "staff", action: "staff.password-set" });
     if (link.invitation && (await acceptMembership(tx, row.practiceId, user.id, now))) {
       await appendAuditEvent(tx, {

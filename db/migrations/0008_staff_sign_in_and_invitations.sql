@@ -1,6 +1,7 @@
 CREATE TYPE "public"."setup_link_purpose" AS ENUM('invitation', 'reset');--> statement-breakpoint
 ALTER TYPE "public"."session_stage" ADD VALUE 'authenticator-enrolled' BEFORE 'signed-in';--> statement-breakpoint
 ALTER TABLE "staff_memberships" ADD COLUMN "accepted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "staff_sessions" ADD COLUMN "totp_pending_secret" text;--> statement-breakpoint
 ALTER TABLE "staff_setup_tokens" ADD COLUMN "practice_id" uuid;--> statement-breakpoint
 ALTER TABLE "staff_setup_tokens" ADD COLUMN "purpose" "setup_link_purpose" DEFAULT 'invitation' NOT NULL;--> statement-breakpoint
 ALTER TABLE "staff_setup_tokens" ADD CONSTRAINT "staff_setup_tokens_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

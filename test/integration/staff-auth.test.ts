@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../app/auth/tokens.server";
 import { currentTotpCode } from "../../app/auth/totp.server";
-import { ACCOUNT_LOCK_AFTER } from "../../app/domain/sign-in-throttle";
+import { withoutPractice } from "../../db/tenancy.server";
+import { ACCOUNT_LOCK_AFTER, ADDRESS_LOCK_AFTER } from "../../app/domain/sign-in-throttle";
+import { saveThrottle } from "../../app/models/auth-throttle.server";
+import { getStaffUserByEmail } from "../../app/models/staff.server";
+import { addressKey } from "../../app/services/sign-in-attempts.server";
 import { addPractice } from "../../app/services/practices.server";
 import { addStaffFromCli, setStaffDisabled } from "../../app/services/staff-admin.server";
 import {
@@ -217,6 +221,61 @@ describe("staff sign-in", () => {
     expect(await switchPractice(signedIn.sessionToken, "B82002")).toBe(true);
     const context = await contextOf(signedIn.sessionToken);
     expect([context.practice.odsCode, context.role]).toEqual(["B82002", "manager"]);
+  });
+
+  it("counts nothing against an account for tries refused because their client address is locked", async () => {
+    const person = await enrolledStaff("behind.locked.address@example.nhs.uk");
+    const lockedAddress = client();
+    const now = new Date();
+    await withoutPractice((tx) =>
+      saveThrottle(tx, addressKey(lockedAddress).key, { failures: ADDRESS_LOCK_AFTER, windowStartedAt: now, lockedUntil: new Date(now.getTime() + 60_000) }),
+    );
+    for (let i = 0; i < ACCOUNT_LOCK_AFTER + 2; i++) {
+      const refused = await signInWithPassword({ email: person.email, password: "a guess", clientAddress: lockedAddress, onDelay: noWait });
+      expect(refused).toEqual({ ok: false, reason: "locked" });
+    }
+    // The person, from anywhere else, is not locked out by them.
+    expect((await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait })).ok).toBe(true);
+  });
+
+  it("counts one account's tries together however its address is spelled", async () => {
+    const person = await enrolledStaff("spelling.variants@example.nhs.uk");
+    // Spellings the lookup finds, as PostgreSQL's lower() compares them (which may map İ to i).
+    const spellings = ["Spelling.Variants@example.nhs.uk", "SPELLING.VARIANTS@EXAMPLE.NHS.UK", "spelling.varİants@example.nhs.uk", "spellİng.varİants@example.nhs.uk", " spelling.variants@Example.NHS.uk"];
+    const found: string[] = [];
+    for (const spelling of spellings) {
+      if ((await withoutPractice((tx) => getStaffUserByEmail(tx, spelling)))?.email === person.email) found.push(spelling);
+    }
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    const tries = Array.from({ length: ACCOUNT_LOCK_AFTER }, (_, i) => found[i % found.length]!);
+    for (const spelling of tries) await signInWithPassword({ email: spelling, password: "a guess", clientAddress: client(), onDelay: noWait });
+    expect(await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait })).toEqual({ ok: false, reason: "locked" });
+  });
+
+  it("limits code guesses on the account page even when the password is entered right at sign-in between them", async () => {
+    const person = await enrolledStaff("account.code.guesses@example.nhs.uk");
+    const context = await contextOf(person.sessionToken);
+    const guess = () => issueNewRecoveryCodes(context, { currentPassword: PASSWORD, code: "000000" }, { clientAddress: client(), onDelay: noWait });
+    for (let i = 0; i < ACCOUNT_LOCK_AFTER - 1; i++) expect(await guess()).toMatchObject({ ok: false, proof: { field: "code", problem: "wrong" } });
+    // A right password at sign-in starts the account's count again, but not the second factor's.
+    expect((await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait })).ok).toBe(true);
+    expect(await guess()).toMatchObject({ ok: false, proof: { problem: "locked" } });
+    expect((await lookUpSession(person.sessionToken)).kind).toBe("signed-out");
+  });
+
+  it("keeps answering when more people than there are connections give a right code at the same moment", async () => {
+    // More than the test pool's four connections, each with its own counts, so none is slowed.
+    const people = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => enrolledStaff(`rush.${n}@example.nhs.uk`)));
+    const halfWay: string[] = [];
+    for (const person of people) {
+      const first = await signInWithPassword({ email: person.email, password: PASSWORD, clientAddress: client(), onDelay: noWait });
+      if (!first.ok) throw new Error("password step failed");
+      halfWay.push(first.pendingToken);
+    }
+    const codes = people.map((person, i) => verifySecondFactor({ pendingToken: halfWay[i]!, code: person.recoveryCodes[0]!, clientAddress: client(), onDelay: noWait }));
+    const stalled = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("sign-ins stalled: every connection waits for another")), 20_000).unref());
+    const results = await Promise.race([Promise.all(codes), stalled]);
+    expect(results.map((r) => r.ok)).toEqual(Array(people.length).fill(true));
   });
 
   it("keeps only hashes of session tokens and recovery codes", async () => {

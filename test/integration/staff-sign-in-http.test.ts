@@ -133,6 +133,33 @@ describe("staff sign-in over HTTP, as an attacker would try it", () => {
     expect(right.headers.get("location")).toMatch(/^\/staff\/sign-in/);
   });
 
+  it("shows each half-way sign-in its own authenticator secret, so a password alone cannot learn the one its person sets up", async () => {
+    const email = "new.starter@riverside.example";
+    const added = await runCli(["staff", "add", "--practice", DEMO_PRACTICE.odsCode, "--email", email, "--name", "New Starter", "--role", "reception", "--json"], {
+      DATABASE_URL: app.databaseUrl,
+    });
+    const person = new Client(app.baseUrl);
+    await person.post(new URL((JSON.parse(added.stdout) as { setupLink: string }).setupLink).pathname, { password: PASSWORD, confirmPassword: PASSWORD });
+    const secretOn = async (client: Client) => /data-testid="totp-secret">([A-Z2-7 ]+)</.exec(await (await client.get("/staff/enrol")).text())![1]!.replace(/ /g, "");
+
+    // Someone who has the password signs in first and notes the secret shown to them.
+    const attacker = new Client(app.baseUrl);
+    expect((await attacker.post("/staff/sign-in", { email, password: PASSWORD })).headers.get("location")).toBe("/staff/enrol");
+    const attackersSecret = await secretOn(attacker);
+    const attackerHalfWay = attacker.cookie;
+    const personsSecret = await secretOn(person);
+    expect(personsSecret).not.toBe(attackersSecret);
+
+    expect((await person.post("/staff/enrol", { intent: "confirm", code: currentTotpCode(personsSecret, new Date()) })).status).toBe(200);
+    expect(await answerOf(await person.post("/staff/enrol", { intent: "finish" }))).toBe("signed-in");
+    // The attacker's secret is worth nothing: not to enrol, not to sign in.
+    attacker.cookie = attackerHalfWay;
+    expect((await attacker.post("/staff/enrol", { intent: "confirm", code: currentTotpCode(attackersSecret, new Date()) })).headers.get("location")).toMatch(/^\/staff\/(sign-in|security-code)/);
+    const again = new Client(app.baseUrl);
+    await again.post("/staff/sign-in", { email, password: PASSWORD });
+    expect(await answerOf(await again.post("/staff/security-code", { code: currentTotpCode(attackersSecret, seconds(30)) }))).toBe("invalid");
+  });
+
   it("answers pages and health checks while 30 sign-ins for a locked address wait out their delay", async () => {
     const email = "made.up.person@riverside.example";
     const client = new Client(app.baseUrl);

@@ -5,6 +5,7 @@ import {
   afterFailure,
   afterSuccess,
   claimAttempt,
+  clientAddressGroup,
   delayBeforeAnswerMs,
   isLocked,
   LOCK_MINUTES,
@@ -78,6 +79,31 @@ describe("claiming an attempt before it is checked", () => {
           if (claim.allowed) checked++;
         }
         expect(checked).toBe(Math.min(burst, Math.max(lockAfter - earlier, 0)));
+      }),
+    );
+  });
+});
+
+describe("the client address a per-address limit counts", () => {
+  it.each([
+    ["203.0.113.9", "203.0.113.9"],
+    ["::ffff:203.0.113.9", "203.0.113.9"],
+    ["2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"],
+    ["2001:DB8:1:2::1", "2001:db8:1:2::/64"],
+    ["2001:0db8:0001:0002:0:0:0:ffff", "2001:db8:1:2::/64"],
+    ["2001:db8::1", "2001:db8:0:0::/64"],
+    ["::1", "0:0:0:0::/64"],
+    ["fe80::1%eth0", "fe80:0:0:0::/64"],
+  ])("counts %s as %s", (address, group) => {
+    expect(clientAddressGroup(address)).toBe(group);
+  });
+
+  it("puts every address of one /64 in one group", () => {
+    const hextet = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+    fc.assert(
+      fc.property(fc.array(hextet, { minLength: 8, maxLength: 8 }), fc.array(hextet, { minLength: 4, maxLength: 4 }), (address, otherEnd) => {
+        const sibling = [...address.slice(0, 4), ...otherEnd];
+        expect(clientAddressGroup(address.join(":"))).toBe(clientAddressGroup(sibling.join(":")));
       }),
     );
   });
