@@ -7,7 +7,7 @@ import { formatLongUkDate } from "../domain/calendar";
 import { matchIdentity, normaliseName, type ClaimedIdentity, type IdentityMatch } from "../domain/identity-match";
 import { referenceFromBytes } from "../domain/request-forms";
 import type { RequestChannel, RequestKind } from "../domain/request-workflow";
-import { afterEvent, isLocked, type ThrottleRule } from "../domain/sign-in-throttle";
+import { afterEvent, clientAddressGroup, isLocked, type ThrottleRule } from "../domain/sign-in-throttle";
 import { appendAuditEvent } from "../models/audit.server";
 import { getThrottleForUpdate, saveThrottle } from "../models/auth-throttle.server";
 import { getPracticeByOdsCode } from "../models/practices.server";
@@ -216,7 +216,7 @@ export async function submitPatientRequest(input: OnlineRequestInput): Promise<{
     const practice = await getPracticeByOdsCode(getDb(), input.odsCode);
     if (!practice) return { reference: newReference() };
     const reference = await withPractice(practice.id, async (tx) => {
-      if (await countAgainst(tx, `request-address:${input.clientAddress}`, ADDRESS_RULE, input.now)) {
+      if (await countAgainst(tx, `request-address:${clientAddressGroup(input.clientAddress)}`, ADDRESS_RULE, input.now)) {
         return refuse(tx, practice.id, input.kind, "address");
       }
       const identityKey = identityThrottleKey(input.claim.familyName, input.claim.dateOfBirth);
