@@ -14,7 +14,10 @@ const FORM_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * form this page reads.
  */
 export function refuseOddBodies(req: Request, res: Response, next: NextFunction): void {
-  const limit = bodyLimitFor(req.path);
+  const type = mediaTypeOf(req.headers["content-type"]);
+  const pageLimit = bodyLimitFor(req.path);
+  // Only a multipart body carries a file: anything else sent to an upload page is held to a form's limit.
+  const limit = pageLimit.multipart && type !== "multipart/form-data" ? bodyLimitFor("/") : pageLimit;
   const declared = req.headers["content-length"];
   // A body sent in chunks has no length to check until it has all arrived.
   // Browsers give the length of every form and file they send, so such a body
@@ -28,15 +31,19 @@ export function refuseOddBodies(req: Request, res: Response, next: NextFunction)
   if (declared !== undefined && Number(declared) > limit.maxBytes) {
     return refuse(res, 413, httpEdgeContent.tooLarge.title, httpEdgeContent.tooLarge.body(limit.inWords));
   }
-  if (FORM_METHODS.has(req.method) && !isFormType(req.headers["content-type"], limit.multipart)) {
+  if (FORM_METHODS.has(req.method) && !isFormType(type, pageLimit.multipart)) {
     return refuse(res, 400, httpEdgeContent.notAForm.title, httpEdgeContent.notAForm.body);
   }
   next();
 }
 
+/** "multipart/form-data" from "Multipart/Form-Data; boundary=…": media types ignore case. */
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
 /** The pages' own forms: url-encoded, or multipart on a page that takes a file. */
-function isFormType(contentType: string | undefined, multipart: boolean): boolean {
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+function isFormType(type: string, multipart: boolean): boolean {
   return type === "application/x-www-form-urlencoded" || (multipart && type === "multipart/form-data");
 }
 

@@ -119,6 +119,13 @@ describe("body limits in the app (finding 4)", () => {
     expect(page).toContain("A CSV file of the whole practice list, up to 256 MB.");
   });
 
+  it("holds a url-encoded body sent to an upload page to a form's 64 KB: only a multipart body carries a file", async () => {
+    const head = [`POST /staff/import HTTP/1.1`, `Host: ${host}`, `Cookie: ${staff.cookie}`, `Origin: ${app.baseUrl}`, `Content-Type: ${FORM}`, `Content-Length: ${100 * 1024}`];
+    const sent = await rawExchange(app.baseUrl, head, "a=");
+    expect(sent.status).toBe(413);
+    expect(sent.text).toContain("larger than 64 KB");
+  });
+
   it("refuses a body that does not say its length (chunked) with 411, without reading it", async () => {
     for (const path of [`/requests/new?practice=${ODS}&kind=opt-out`, "/staff/import"]) {
       const head = [`POST ${path} HTTP/1.1`, `Host: ${host}`, `Cookie: ${staff.cookie}`, `Origin: ${app.baseUrl}`, `Content-Type: ${FORM}`, "Transfer-Encoding: chunked"];
