@@ -8,15 +8,11 @@ import { parseEmail, parseUkMobile } from "./contact";
 import { isDateOfBirthPlausible, MAX_PLAUSIBLE_AGE } from "./eligibility";
 import type { CanonicalColumn } from "./import-columns";
 import { parseRecordedAt, parseDay } from "./import-dates";
+import type { ImportIssue } from "./import-problems";
 import { parseNhsNumber } from "./nhs-number";
 import { parsePostcode } from "./postcode";
 
-/** A rejection or warning about one row; `row` counts as a spreadsheet does (the header is row 1). */
-export interface ImportIssue {
-  row: number;
-  field: string;
-  message: string;
-}
+export type { ImportIssue } from "./import-problems";
 
 export interface ImportedCode {
   code: CodeKey;
@@ -61,6 +57,20 @@ function shown(value: string): string {
   return `"${short}"`;
 }
 
+type Described = Pick<ImportIssue, "message" | "problem">;
+
+/**
+ * A sentence quoting the row's value where `{value}` stands, and the same sentence without it:
+ * the problem that rows are counted by.
+ */
+function quoting(template: string, value: string): Described {
+  // A function, so that "$&" and the like in the value are not read as replacement patterns.
+  return { message: template.replace("{value}", () => shown(value)), problem: template.replace(" {value}", "") };
+}
+
+/** A sentence that quotes no value: the message and the problem are one. */
+const plain = (sentence: string): Described => ({ message: sentence, problem: sentence });
+
 const FLAG_VALUES: ReadonlyMap<string, boolean> = new Map([
   ["y", true],
   ["yes", true],
@@ -88,7 +98,10 @@ const TEXT_FIELDS = {
 } as const satisfies Partial<Record<CanonicalColumn, string>>;
 
 class Rejected {
-  constructor(readonly field: CanonicalColumn, readonly message: string) {}
+  constructor(
+    readonly field: CanonicalColumn,
+    readonly described: Described,
+  ) {}
 }
 
 function isOverLong(text: string): boolean {
@@ -102,47 +115,46 @@ function checkNhsNumber(raw: string): string {
   if (parsed.ok) return parsed.value;
   switch (parsed.reason) {
     case "missing":
-      throw new Rejected("nhs_number", "The NHS number is missing.");
+      throw new Rejected("nhs_number", plain("The NHS number is missing."));
     case "format":
-      throw new Rejected("nhs_number", `The NHS number ${shown(raw)} is not 10 digits.`);
+      throw new Rejected("nhs_number", quoting("The NHS number {value} is not 10 digits.", raw));
     case "check-digit":
-      throw new Rejected("nhs_number", `The NHS number ${shown(raw)} is not valid: its check digit is wrong.`);
+      throw new Rejected("nhs_number", quoting("The NHS number {value} is not valid: its check digit is wrong.", raw));
   }
 }
 
+const overLong = (field: keyof typeof TEXT_FIELDS) =>
+  new Rejected(field, plain(`The ${TEXT_FIELDS[field]} is longer than ${MAX_TEXT_LENGTH} characters, a sign of a broken export.`));
+
 function requiredText(field: "given_name" | "family_name", raw: string): string {
   const text = raw.trim();
-  if (text === "") throw new Rejected(field, `The ${TEXT_FIELDS[field]} is missing.`);
-  if (isOverLong(text)) {
-    throw new Rejected(field, `The ${TEXT_FIELDS[field]} is longer than ${MAX_TEXT_LENGTH} characters, a sign of a broken export.`);
-  }
+  if (text === "") throw new Rejected(field, plain(`The ${TEXT_FIELDS[field]} is missing.`));
+  if (isOverLong(text)) throw overLong(field);
   return text;
 }
 
 function optionalText(field: keyof typeof TEXT_FIELDS, raw: string): string | null {
   const text = raw.trim();
   if (text === "") return null;
-  if (isOverLong(text)) {
-    throw new Rejected(field, `The ${TEXT_FIELDS[field]} is longer than ${MAX_TEXT_LENGTH} characters, a sign of a broken export.`);
-  }
+  if (isOverLong(text)) throw overLong(field);
   return text;
 }
 
 function checkDateOfBirth(raw: string, today: string): string {
-  if (raw.trim() === "") throw new Rejected("date_of_birth", "The date of birth is missing.");
+  if (raw.trim() === "") throw new Rejected("date_of_birth", plain("The date of birth is missing."));
   const day = parseDay(raw);
-  if (day === null) throw new Rejected("date_of_birth", `The date of birth ${shown(raw)} is not a valid date.`);
-  if (compareDays(day, today) > 0) throw new Rejected("date_of_birth", `The date of birth ${shown(raw)} is in the future.`);
+  if (day === null) throw new Rejected("date_of_birth", quoting("The date of birth {value} is not a valid date.", raw));
+  if (compareDays(day, today) > 0) throw new Rejected("date_of_birth", quoting("The date of birth {value} is in the future.", raw));
   if (!isDateOfBirthPlausible(day, today)) {
-    throw new Rejected("date_of_birth", `The date of birth ${shown(raw)} is more than ${MAX_PLAUSIBLE_AGE} years ago.`);
+    throw new Rejected("date_of_birth", quoting(`The date of birth {value} is more than ${MAX_PLAUSIBLE_AGE} years ago.`, raw));
   }
   return day;
 }
 
 function checkCodeDate(field: CanonicalColumn, raw: string, today: string): { day: string; instant: Date | null } {
   const recorded = parseRecordedAt(raw);
-  if (recorded === null) throw new Rejected(field, `The ${field} date ${shown(raw)} is not a valid date or time.`);
-  if (compareDays(recorded.day, today) > 0) throw new Rejected(field, `The ${field} date ${shown(raw)} is in the future.`);
+  if (recorded === null) throw new Rejected(field, quoting(`The ${field} date {value} is not a valid date or time.`, raw));
+  if (compareDays(recorded.day, today) > 0) throw new Rejected(field, quoting(`The ${field} date {value} is in the future.`, raw));
   return recorded;
 }
 
@@ -161,14 +173,14 @@ const cell = (values: RowValues, column: CanonicalColumn): string => values[colu
 function optionalFlag(values: RowValues, field: "contact_is_private" | "online_account", row: number, warnings: ImportIssue[]): boolean {
   const flag = parseFlag(cell(values, field));
   if (flag !== null) return flag;
-  warnings.push({ row, field, message: `The ${field} value ${shown(cell(values, field))} is not Y or N, so N was used.` });
+  warnings.push({ row, field, ...quoting(`The ${field} value {value} is not Y or N, so N was used.`, cell(values, field)) });
   return false;
 }
 
 const CONTACT_FIELDS = {
-  postcode: { parse: parsePostcode, problem: (v: string) => `The postcode ${v} is not a valid UK postcode and was left out.` },
-  email: { parse: parseEmail, problem: (v: string) => `The email address ${v} is not valid and was left out.` },
-  mobile: { parse: parseUkMobile, problem: (v: string) => `The mobile number ${v} is not a UK mobile number and was left out.` },
+  postcode: { parse: parsePostcode, problem: "The postcode {value} is not a valid UK postcode and was left out." },
+  email: { parse: parseEmail, problem: "The email address {value} is not valid and was left out." },
+  mobile: { parse: parseUkMobile, problem: "The mobile number {value} is not a UK mobile number and was left out." },
 } as const;
 
 /** An optional contact value: its parsed form, or null (with a warning when one was given but unreadable). */
@@ -178,7 +190,7 @@ function optionalContact(values: RowValues, field: keyof typeof CONTACT_FIELDS, 
   const { parse, problem } = CONTACT_FIELDS[field];
   const parsed = parse(raw);
   if (parsed.ok) return parsed.value;
-  warnings.push({ row, field, message: problem(shown(raw)) });
+  warnings.push({ row, field, ...quoting(problem, raw) });
   return null;
 }
 
@@ -210,7 +222,7 @@ export function validateRow(values: RowValues, row: number, today: string): Vali
     const addressLine4 = optionalText("address_line_4", cell(values, "address_line_4"));
     const deceased = parseFlag(cell(values, "deceased"));
     if (deceased === null) {
-      throw new Rejected("deceased", `The deceased value ${shown(cell(values, "deceased"))} is not Y or N.`);
+      throw new Rejected("deceased", quoting("The deceased value {value} is not Y or N.", cell(values, "deceased")));
     }
     const codes: ImportedCode[] = [];
     for (const code of CODE_KEYS) {
@@ -239,35 +251,30 @@ export function validateRow(values: RowValues, row: number, today: string): Vali
     return { ok: true, patient, warnings };
   } catch (error) {
     if (!(error instanceof Rejected)) throw error;
-    return { ok: false, rejection: { row, field: error.field, message: error.message }, warnings };
+    return { ok: false, rejection: { row, field: error.field, ...error.described }, warnings };
   }
 }
 
+/** What every row sharing its NHS number with another row is counted as. */
+export const DUPLICATE_NHS_NUMBER = {
+  field: "nhs_number",
+  problem: "The NHS number is on more than one row, so none of these rows was imported.",
+} as const;
+
 /**
- * The rejections for rows sharing an NHS number: every such row, the first included, because the
- * file cannot say which of them is the patient. Pass each row whose NHS number was readable.
+ * The rejection of a row sharing its NHS number with others: every such row is rejected, the
+ * first included, because the file cannot say which of them is the patient. `firstRows` are the
+ * lowest rows with the number (four are enough to name three others), `sharing` how many have it.
  */
-export function duplicateNhsNumberRejections(rows: readonly { row: number; nhsNumber: string }[]): ImportIssue[] {
-  const rowsByNumber = new Map<string, number[]>();
-  for (const { row, nhsNumber } of rows) {
-    const existing = rowsByNumber.get(nhsNumber);
-    if (existing) existing.push(row);
-    else rowsByNumber.set(nhsNumber, [row]);
-  }
-  const rejections: ImportIssue[] = [];
-  for (const sharing of rowsByNumber.values()) {
-    if (sharing.length < 2) continue;
-    for (const row of sharing) {
-      const others = sharing.filter((other) => other !== row);
-      const listed = others.length > 3 ? `${others.slice(0, 3).join(", ")} and ${others.length - 3} more` : others.join(", ");
-      rejections.push({
-        row,
-        field: "nhs_number",
-        message: `The NHS number is also on row${others.length > 1 ? "s" : ""} ${listed}, so none of these rows was imported.`,
-      });
-    }
-  }
-  return rejections.sort((a, b) => a.row - b.row);
+export function duplicateNhsNumberRejection(row: number, group: { firstRows: readonly number[]; sharing: number }): ImportIssue {
+  const others = group.firstRows.filter((other) => other !== row).slice(0, 3);
+  const more = group.sharing - 1 - others.length;
+  const listed = more > 0 ? `${others.join(", ")} and ${more} more` : others.join(", ");
+  return {
+    row,
+    ...DUPLICATE_NHS_NUMBER,
+    message: `The NHS number is also on row${group.sharing > 2 ? "s" : ""} ${listed}, so none of these rows was imported.`,
+  };
 }
 
 export type CodesRowValues = { nhs_number?: string; code?: string; recorded_at?: string };
@@ -288,28 +295,28 @@ const SPREADSHEET_NUMBER = /^[0-9](?:\.[0-9]+)?E\+?[0-9]+$/i;
  */
 export function parseCodesRow(values: CodesRowValues, row: number, today: string): ParsedCodesRow {
   assertToday(today);
-  const reject = (field: string, message: string): ParsedCodesRow => ({
+  const reject = (field: string, described: Described): ParsedCodesRow => ({
     ok: false,
     kind: "rejected",
-    rejection: { row, field, message },
+    rejection: { row, field, ...described },
   });
   const rawCode = (values.code ?? "").trim();
-  if (rawCode === "") return reject("code", "The code is missing.");
+  if (rawCode === "") return reject("code", plain("The code is missing."));
   if (SPREADSHEET_NUMBER.test(rawCode)) {
-    return reject("code", `The code ${shown(rawCode)} was rounded by a spreadsheet; export the file again.`);
+    return reject("code", quoting("The code {value} was rounded by a spreadsheet; export the file again.", rawCode));
   }
   const code = codeKeyFromConceptId(rawCode);
   if (code === null) return { ok: false, kind: "other-code" };
   try {
     const nhsNumber = checkNhsNumber(values.nhs_number ?? "");
     const rawRecordedAt = values.recorded_at ?? "";
-    if (rawRecordedAt.trim() === "") return reject("recorded_at", "The recorded_at date is missing.");
+    if (rawRecordedAt.trim() === "") return reject("recorded_at", plain("The recorded_at date is missing."));
     const recorded = parseRecordedAt(rawRecordedAt);
-    if (recorded === null) return reject("recorded_at", `The recorded_at date ${shown(rawRecordedAt)} is not a valid date or time.`);
-    if (compareDays(recorded.day, today) > 0) return reject("recorded_at", `The recorded_at date ${shown(rawRecordedAt)} is in the future.`);
+    if (recorded === null) return reject("recorded_at", quoting("The recorded_at date {value} is not a valid date or time.", rawRecordedAt));
+    if (compareDays(recorded.day, today) > 0) return reject("recorded_at", quoting("The recorded_at date {value} is in the future.", rawRecordedAt));
     return { ok: true, nhsNumber, code, recordedOn: recorded.day, recordedAt: recorded.instant };
   } catch (error) {
     if (!(error instanceof Rejected)) throw error;
-    return reject(error.field, error.message);
+    return reject(error.field, error.described);
   }
 }

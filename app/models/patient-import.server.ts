@@ -58,10 +58,13 @@ export async function stageCodesFromRows(tx: Tx): Promise<void> {
     union all select nhs_number, '103'::access_code, c103_on, c103_at from import_rows where c103_on is not null`;
 }
 
-/** NHS numbers of rejected rows: still on the list, so never deregistered by this file. */
-export async function stageSeenNhsNumbers(tx: Tx, nhsNumbers: string[]): Promise<void> {
-  if (nhsNumbers.length === 0) return;
-  await tx`insert into import_seen select unnest(${tx.array(nhsNumbers)}::text[]) on conflict do nothing`;
+/**
+ * NHS numbers of rejected rows, comma-separated, a batch at a time: still on the list, so never
+ * deregistered by this file.
+ */
+export async function stageSeenNhsNumbers(tx: Tx, nhsNumbers: string): Promise<void> {
+  if (nhsNumbers === "") return;
+  await tx`insert into import_seen select unnest(string_to_array(${nhsNumbers}, ',')) on conflict do nothing`;
 }
 
 /** A COPY stream into a staging table; write CSV lines (csvLine) to it. */
@@ -88,17 +91,32 @@ export async function indexStaging(tx: Tx): Promise<void> {
   await tx`analyze import_rows, import_codes`;
 }
 
-/** Rows sharing an NHS number with another row of the file: all of them are rejected. */
-export async function takeDuplicateRows(tx: Tx): Promise<{ nhsNumber: string; rows: number[] }[]> {
-  const duplicates = await tx<{ nhs_number: string; rows: number[] }[]>`
-    select nhs_number, array_agg(row_number order by row_number) as rows
+export interface DuplicateRows {
+  /** How many rows share their NHS number with another row. */
+  rows: number;
+  /** The first of those rows (up to the limit asked for), each with the lowest four rows of its number and how many share it. */
+  first: { row: number; firstRows: number[]; sharing: number }[];
+}
+
+/**
+ * Rows sharing an NHS number with another row of the file: all of them are rejected, so they are
+ * taken out of import_rows and their numbers put in import_seen. Returns how many there were and
+ * only the first `limit`: a file of one number on every row must not come back whole.
+ */
+export async function takeDuplicateRows(tx: Tx, limit: number): Promise<DuplicateRows> {
+  const groups = await tx`
+    create temp table import_duplicates on commit drop as
+    select nhs_number, count(*)::int as sharing, (array_agg(row_number order by row_number))[1:4] as first_rows
     from import_rows group by nhs_number having count(*) > 1`;
-  if (duplicates.length > 0) {
-    const numbers = duplicates.map((d) => d.nhs_number);
-    await tx`insert into import_seen select distinct nhs_number from import_rows where nhs_number = any(${tx.array(numbers)}) on conflict do nothing`;
-    await tx`delete from import_rows where nhs_number = any(${tx.array(numbers)})`;
-  }
-  return duplicates.map((d) => ({ nhsNumber: d.nhs_number, rows: d.rows }));
+  if (groups.count === 0) return { rows: 0, first: [] };
+  const [total] = await tx<{ rows: number }[]>`select sum(sharing)::int as rows from import_duplicates`;
+  const first = await tx<{ row: number; first_rows: number[]; sharing: number }[]>`
+    select r.row_number as row, d.first_rows, d.sharing
+    from import_rows r join import_duplicates d on d.nhs_number = r.nhs_number
+    order by r.row_number limit ${limit}`;
+  await tx`insert into import_seen select nhs_number from import_duplicates on conflict do nothing`;
+  await tx`delete from import_rows r using import_duplicates d where r.nhs_number = d.nhs_number`;
+  return { rows: total!.rows, first: first.map((d) => ({ row: d.row, firstRows: d.first_rows, sharing: d.sharing })) };
 }
 
 /** Codes for NHS numbers that are not (or no longer) rows of the file. */
@@ -260,8 +278,9 @@ export async function completeImportRecord(
     updated: number;
     unchanged: number;
     deregistered: number;
-    rejected: unknown[];
-    warnings: unknown[];
+    /** Only the first rejections and warnings, as the outcome keeps them; the audit event has the totals. */
+    rejected: readonly unknown[];
+    warnings: readonly unknown[];
   },
 ): Promise<void> {
   await tx`

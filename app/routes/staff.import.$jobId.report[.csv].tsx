@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStaff } from "../auth/guard.server";
 import { reportCsv } from "../services/import-jobs.server";
 
-// /staff/import/:jobId/report.csv: every rejected row and warning of an
-// import, for fixing the export in the clinical system.
+// /staff/import/:jobId/report.csv: the rejected rows and warnings of an
+// import (the first 1,000 of each, then how many more rows have each
+// problem), for fixing the export in the clinical system.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const context = await requireStaff(request, "import-patients");
   const csv = reportCsv(context, params.jobId ?? "");

@@ -6,12 +6,14 @@ import { requireStaff } from "../auth/guard.server";
 import { Button, ErrorSummary, NotificationBanner, pageTitle, SummaryList, Table, WarningCallout } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { importContent } from "../content/import";
+import { importProblemsContent } from "../content/import-problems";
+import { rowsNotShown } from "../domain/import-problems";
 import { formError } from "../http/form.server";
 import { confirmImport, getJob, previewAllowingShrink, type ImportJobView } from "../services/import-jobs.server";
 
 const content = importContent.job;
 
-/** How many rejections, and how many warnings, the page lists; the report has them all. */
+/** How many rejections, and how many warnings, the page lists; the report has more, and counts the rest. */
 const SHOWN_ISSUES = 20;
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
@@ -40,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const job = getJob(context, params.jobId ?? "");
   if (!job) throw new Response("There is no such import.", { status: 404 });
   const outcome = job.outcome;
+  const firstRejected = outcome?.rejected.slice(0, SHOWN_ISSUES) ?? [];
+  const firstWarnings = outcome?.warnings.slice(0, SHOWN_ISSUES) ?? [];
   return {
     viewer: toViewer(context),
     autoRefresh: new URL(request.url).searchParams.get("refresh") !== "off",
@@ -59,12 +63,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             updated: outcome.updated,
             unchanged: outcome.unchanged,
             deregistered: outcome.deregistered,
-            rejected: outcome.rejected.length,
-            warnings: outcome.warnings.length,
+            rejected: outcome.rejectedTotal,
+            warnings: outcome.warningsTotal,
           }
         : null,
-      firstRejected: outcome?.rejected.slice(0, SHOWN_ISSUES) ?? [],
-      firstWarnings: outcome?.warnings.slice(0, SHOWN_ISSUES) ?? [],
+      firstRejected,
+      firstWarnings,
+      moreRejected: outcome ? rowsNotShown(outcome.rejectedByProblem, firstRejected) : [],
+      moreWarnings: outcome ? rowsNotShown(outcome.warningsByProblem, firstWarnings) : [],
+      reportIsCut: outcome ? outcome.rejectedTotal > outcome.rejected.length || outcome.warningsTotal > outcome.warnings.length : false,
     },
   };
 }
@@ -187,6 +194,18 @@ function Counts({ counts }: { counts: NonNullable<Job["counts"]> }) {
   );
 }
 
+/** The rows of each problem not in the table above it: a file can have millions. */
+function MoreRows({ more }: { more: Job["moreRejected"] }) {
+  if (more.length === 0) return null;
+  return (
+    <ul className="nhsuk-list nhsuk-list--bullet">
+      {more.map(({ field, problem, more: rows }) => (
+        <li key={`${field} ${problem}`}>{importProblemsContent.moreRows(rows, problem, field)}</li>
+      ))}
+    </ul>
+  );
+}
+
 function Issues({ job }: { job: Job }) {
   const counts = job.counts!;
   const issueRows = (issues: Job["firstRejected"]) => issues.map((issue) => [String(issue.row), issue.field, issue.message]);
@@ -196,15 +215,19 @@ function Issues({ job }: { job: Job }) {
         <>
           <p>{content.rejectedNote}</p>
           <Table caption={content.rejectedCaption(job.firstRejected.length, counts.rejected)} captionSize="s" head={content.issueHead} rows={issueRows(job.firstRejected)} />
+          <MoreRows more={job.moreRejected} />
         </>
       ) : null}
       {counts.warnings > 0 ? (
-        <Table caption={content.warningsCaption(job.firstWarnings.length, counts.warnings)} captionSize="s" head={content.issueHead} rows={issueRows(job.firstWarnings)} />
+        <>
+          <Table caption={content.warningsCaption(job.firstWarnings.length, counts.warnings)} captionSize="s" head={content.issueHead} rows={issueRows(job.firstWarnings)} />
+          <MoreRows more={job.moreWarnings} />
+        </>
       ) : null}
       {counts.rejected + counts.warnings > 0 ? (
         <p>
           <a href={`/staff/import/${job.id}/report.csv`} download="import-report.csv">
-            {content.report}
+            {job.reportIsCut ? importProblemsContent.cutReport : content.report}
           </a>
         </p>
       ) : null}

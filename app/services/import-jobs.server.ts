@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { importProblemsContent } from "../content/import-problems";
 import { toCsv } from "../domain/csv-out";
+import { rowsNotShown } from "../domain/import-problems";
 import { getEnv } from "../env.server";
 import { importPatientList, type ImportFileFormat, type ImportOutcome, type ImportResult } from "./patient-import.server";
 import type { StaffContext } from "./staff-session.server";
@@ -174,19 +176,22 @@ export function getJob(context: StaffContext, jobId: string): ImportJobView | nu
 }
 
 /**
- * Every rejection and warning of the preview (or, once imported, of the
- * import) as CSV: kind, row, field, message. Null when the job is unknown or
- * has no outcome yet.
+ * The rejections and warnings of the preview (or, once imported, of the
+ * import) as CSV: kind, row, field, message. The first of each the outcome
+ * kept, each on its row; then, for each problem with more rows than that, one
+ * line with no row saying how many more. Null when the job is unknown or has
+ * no outcome yet.
  */
 export function reportCsv(context: StaffContext, jobId: string): string | null {
   const outcome = jobOf(context, jobId)?.outcome;
   if (!outcome) return null;
+  const lines = (kind: string, kept: ImportOutcome["rejected"], byProblem: ImportOutcome["rejectedByProblem"]) => [
+    ...kept.map((issue) => [kind, issue.row, issue.field, issue.message]),
+    ...rowsNotShown(byProblem, kept).map(({ field, problem, more }) => [kind, "", field, importProblemsContent.moreRows(more, problem, field)]),
+  ];
   return toCsv(
     ["kind", "row", "field", "message"],
-    [
-      ...outcome.rejected.map((issue) => ["rejected", issue.row, issue.field, issue.message]),
-      ...outcome.warnings.map((issue) => ["warning", issue.row, issue.field, issue.message]),
-    ],
+    [...lines("rejected", outcome.rejected, outcome.rejectedByProblem), ...lines("warning", outcome.warnings, outcome.warningsByProblem)],
   );
 }
 

@@ -68,7 +68,13 @@ describe("importing a patient list", () => {
     expect(first.code).toBe(0);
     const printed = JSON.parse(first.stdout);
     expect(Object.keys(printed)).toEqual(expect.arrayContaining(["inserted", "updated", "unchanged", "deregistered", "rejected", "warnings"]));
-    expect(printed.rejected[0]).toEqual({ row: 12, field: "nhs_number", message: expect.stringContaining("9991824708") });
+    expect(printed.rejected[0]).toEqual({
+      row: 12,
+      field: "nhs_number",
+      message: expect.stringContaining("9991824708"),
+      problem: "The NHS number is not valid: its check digit is wrong.",
+    });
+    expect(printed).toMatchObject({ rejectedTotal: 2, warningsTotal: 1 });
     const before = await patients();
     const again = await runCli(["import", "--practice", practice, "--json", FIXTURE.pathname], { DATABASE_URL: db.url });
     expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 18, deregistered: 0 });
@@ -152,7 +158,10 @@ describe("importing a patient list", () => {
     ["a missing required header", "nhs_number,given_name,date_of_birth\r\n9434765919,Ann,1970-01-01\r\n", /family_name/],
     ["a semicolon-delimited file", "nhs_number;given_name;family_name;date_of_birth\r\n9434765919;Ann;Lee;1970-01-01\r\n", "The patient file uses semicolons between values: export it again as comma-separated CSV."],
     ["an unclosed quote", `${HEADER}\r\n${NHS[0]},"Ann,Lee,1970-01-01,,,,,\r\n`, /row 2/],
-    ["10 MB in one field", `${HEADER}\r\n${NHS[0]},${"x".repeat(10 * 1024 * 1024)},Lee,1970-01-01,,,,,\r\n`, /^Row 2 of the patient file is longer than 100,000 characters/],
+    ["10 MB in one field", `${HEADER}\r\n${NHS[0]},${"x".repeat(10 * 1024 * 1024)},Lee,1970-01-01,,,,,\r\n`, /^Row 2 of the patient file is longer than 64 KB/],
+    ["a row of nothing but commas", `${HEADER}\r\n${person(0)}\r\n${",".repeat(1024 * 1024)}\r\n`, /^Row 3 of the patient file is longer than 64 KB/],
+    ["a file with no line breaks", `${HEADER},${"x,".repeat(100_000)}`, /^Row 1 of the patient file is longer than 64 KB/],
+    ["a quoted value never closed", `${HEADER}\r\n${person(0)}\r\n${NHS[1]},"${"x\r\n".repeat(50_000)}`, /^Row 3 of the patient file is longer than 64 KB/],
   ])("refuses %s with one sentence, changing nothing", async (_name, content, message) => {
     await run(file("base.csv", rows([person(0)])));
     const before = await patients();
@@ -169,6 +178,11 @@ describe("importing a patient list", () => {
     expect(importsAfter!.n).toBe(importsBefore!.n);
     const [refusal] = await db.admin`select summary->>'reason' as reason from audit_events where action = 'patients.import-refused' order by id desc limit 1`;
     expect(refusal!.reason).toBe(result.error);
+  });
+
+  it("numbers rows past a long run of empty lines as before, the empty lines not counted and not making the next row long", async () => {
+    const result = await run(file("gaps.csv", `${HEADER}\r\n${person(0)}\r\n${"\r\n".repeat(70_000)}${person(1).replace("1970-01-02", "no date")}\r\n\r\n`));
+    expect(result).toMatchObject({ ok: true, outcome: { inserted: 1, rejectedTotal: 1, rejected: [{ row: 3, field: "date_of_birth" }] } });
   });
 
   it("reads EMIS and SystmOne headers through their presets, and any export through a column map", async () => {

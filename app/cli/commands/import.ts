@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { importProblemsContent } from "../../content/import-problems";
 import { IMPORT_FORMATS } from "../../domain/import-columns";
+import { rowsNotShown } from "../../domain/import-problems";
 import { importPatientList, type ImportFileFormat } from "../../services/patient-import.server";
 import { CliError } from "../cli-error";
 import { logLine, printJson, printLine } from "../output";
@@ -8,6 +10,8 @@ import { logLine, printJson, printLine } from "../output";
 export const importUsage =
   "import --practice CODE [--format canonical|emis|systmone] [--map FILE] [--codes FILE] [--dry-run] [--allow-shrink] [--json] FILE";
 
+/** Rejections and warnings printed one by one; --json gives more, and counts of the rest. */
+const SHOWN_ISSUES = 20;
 
 export async function importCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -52,8 +56,13 @@ export async function importCommand(args: string[]): Promise<void> {
       updated: outcome.updated,
       unchanged: outcome.unchanged,
       deregistered: outcome.deregistered,
+      // The first rejections and warnings, each on its row; the totals and counts by problem cover the rest.
       rejected: outcome.rejected,
+      rejectedTotal: outcome.rejectedTotal,
+      rejectedByProblem: outcome.rejectedByProblem,
       warnings: outcome.warnings,
+      warningsTotal: outcome.warningsTotal,
+      warningsByProblem: outcome.warningsByProblem,
       ignoredCodes: outcome.ignoredCodes,
       dryRun: !outcome.committed,
     });
@@ -62,9 +71,11 @@ export async function importCommand(args: string[]): Promise<void> {
   printLine(
     `${outcome.committed ? "Imported" : "Dry run, nothing changed"}: ${outcome.inserted} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.deregistered} no longer registered.`,
   );
-  printLine(`${outcome.rejected.length} rows rejected, ${outcome.warnings.length} warnings.`);
-  for (const issue of [...outcome.rejected, ...outcome.warnings].slice(0, 20)) {
-    printLine(`  row ${issue.row}, ${issue.field}: ${issue.message}`);
+  printLine(`${outcome.rejectedTotal} rows rejected, ${outcome.warningsTotal} warnings.`);
+  const shown = [...outcome.rejected, ...outcome.warnings].slice(0, SHOWN_ISSUES);
+  for (const issue of shown) printLine(`  row ${issue.row}, ${issue.field}: ${issue.message}`);
+  for (const { field, problem, more } of rowsNotShown([...outcome.rejectedByProblem, ...outcome.warningsByProblem], shown)) {
+    printLine(`  ${importProblemsContent.moreRows(more, problem, field)}`);
   }
 }
 

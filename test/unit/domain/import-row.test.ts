@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { CODES } from "../../../app/domain/codes";
 import { CANONICAL_COLUMNS, resolveColumns, type CanonicalColumn } from "../../../app/domain/import-columns";
 import {
-  duplicateNhsNumberRejections,
+  DUPLICATE_NHS_NUMBER,
+  duplicateNhsNumberRejection,
   MAX_TEXT_LENGTH,
   parseCodesRow,
   parseFlag,
@@ -17,6 +18,9 @@ import { nhsCheckDigit } from "../../../app/domain/nhs-number";
 
 const TODAY = "2026-02-28";
 const ROW = 7;
+
+/** An issue as expected: its problem is its message without the quoted value (these values have no quote marks). */
+const issue = (row: number, field: string, message: string): ImportIssue => ({ row, field, message, problem: message.replace(/ "[^"]*"/, "") });
 
 const BASE: RowValues = {
   nhs_number: "9997101901",
@@ -173,7 +177,7 @@ describe("validateRow: flags", () => {
   it.each(["contact_is_private", "online_account"] as const)("an unreadable %s falls back to N with a warning", (field) => {
     const { patient, warnings } = accepted({ [field]: "maybe" });
     expect(patient[field === "contact_is_private" ? "contactIsPrivate" : "onlineAccount"]).toBe(false);
-    expect(warnings).toEqual([{ row: ROW, field, message: `The ${field} value "maybe" is not Y or N, so N was used.` }]);
+    expect(warnings).toEqual([issue(ROW, field, `The ${field} value "maybe" is not Y or N, so N was used.`)]);
   });
 
   it("rejects an unreadable deceased flag", () => {
@@ -181,6 +185,7 @@ describe("validateRow: flags", () => {
       row: ROW,
       field: "deceased",
       message: 'The deceased value "unknown" is not Y or N.',
+      problem: "The deceased value is not Y or N.",
     });
   });
 });
@@ -250,7 +255,7 @@ describe("validateRow: rejections", () => {
       [`latest_${code} tomorrow, with a time`, { [`latest_${code}`]: "01/03/2026 00:00" }, `latest_${code}`, `The latest_${code} date "01/03/2026 00:00" is in the future.`],
     ]),
   ])("%s", (_why, overrides, field, message) => {
-    expect(rejected(overrides).rejection).toEqual({ row: ROW, field, message });
+    expect(rejected(overrides).rejection).toEqual(issue(ROW, field, message));
   });
 
   it("names the first problem in column order", () => {
@@ -295,7 +300,7 @@ describe("validateRow: warnings", () => {
     ["online_account unreadable", { online_account: "active" }, "online_account", { onlineAccount: false }, 'The online_account value "active" is not Y or N, so N was used.'],
   ])("%s", (_why, overrides, field, dropped, message) => {
     const { patient, warnings } = accepted(overrides);
-    expect(warnings).toEqual([{ row: ROW, field, message }]);
+    expect(warnings).toEqual([issue(ROW, field, message)]);
     expect(patient).toMatchObject(dropped);
     expect(patient.nhsNumber).toBe("9997101901");
   });
@@ -330,6 +335,29 @@ describe("validateRow: messages", () => {
   });
 });
 
+describe("validateRow: problems, by which rows are counted", () => {
+  it("never take anything from the file, so every row with one problem counts as one", () => {
+    // A marker no message contains: whatever follows it, it must not reach a problem.
+    const marked = fc.string({ unit: "grapheme", maxLength: 60 }).map((text) => `Qzx${text}`);
+    const column = fc.constantFrom(...CANONICAL_COLUMNS);
+    fc.assert(
+      fc.property(column, marked, marked, (field, one, other) => {
+        const problems = (text: string) => {
+          const result = validateRow({ ...BASE, [field]: text }, ROW, TODAY);
+          return [...result.warnings, ...(result.ok ? [] : [result.rejection])].map((found) => found.problem);
+        };
+        for (const problem of problems(one)) expect(problem).not.toContain("Qzx");
+        expect(problems(one)).toEqual(problems(other));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("quote a value with $ signs as it is", () => {
+    expect(rejected({ nhs_number: "$&$'12" }).rejection).toEqual(issue(ROW, "nhs_number", 'The NHS number "$&$\'12" is not 10 digits.'));
+  });
+});
+
 describe("validateRow: NHS numbers", () => {
   const validNhsNumber = fc
     .string({ unit: fc.constantFrom(..."0123456789"), minLength: 9, maxLength: 9 })
@@ -348,35 +376,25 @@ describe("validateRow: NHS numbers", () => {
   });
 });
 
-describe("duplicateNhsNumberRejections", () => {
-  it("rejects every row sharing a number, the first included", () => {
-    expect(
-      duplicateNhsNumberRejections([
-        { row: 2, nhsNumber: "9997101901" },
-        { row: 3, nhsNumber: "9991153004" },
-        { row: 9, nhsNumber: "9997101901" },
-        { row: 4, nhsNumber: "9997101901" },
-      ]),
-    ).toEqual([
-      { row: 2, field: "nhs_number", message: "The NHS number is also on rows 9, 4, so none of these rows was imported." },
-      { row: 4, field: "nhs_number", message: "The NHS number is also on rows 2, 9, so none of these rows was imported." },
-      { row: 9, field: "nhs_number", message: "The NHS number is also on rows 2, 4, so none of these rows was imported." },
+describe("duplicateNhsNumberRejection", () => {
+  const sentence = (others: string) => `The NHS number is also on ${others}, so none of these rows was imported.`;
+
+  it("names the other rows of a number, each row its own others", () => {
+    const group = { firstRows: [2, 4, 9], sharing: 3 };
+    expect([2, 4, 9].map((row) => duplicateNhsNumberRejection(row, group))).toEqual([
+      { row: 2, ...DUPLICATE_NHS_NUMBER, message: sentence("rows 4, 9") },
+      { row: 4, ...DUPLICATE_NHS_NUMBER, message: sentence("rows 2, 9") },
+      { row: 9, ...DUPLICATE_NHS_NUMBER, message: sentence("rows 2, 4") },
     ]);
   });
 
   it("names one other row, or the first three and a count", () => {
-    const pair = duplicateNhsNumberRejections([
-      { row: 2, nhsNumber: "9997101901" },
-      { row: 5, nhsNumber: "9997101901" },
-    ]);
-    expect(pair[0]?.message).toBe("The NHS number is also on row 5, so none of these rows was imported.");
-    const many = duplicateNhsNumberRejections(Array.from({ length: 6 }, (_, index) => ({ row: 100_000 + index, nhsNumber: "9997101901" })));
-    expect(many).toHaveLength(6);
-    expect(many[0]?.message).toBe("The NHS number is also on rows 100001, 100002, 100003 and 2 more, so none of these rows was imported.");
-  });
-
-  it("rejects nothing when every number is different", () => {
-    expect(duplicateNhsNumberRejections([{ row: 2, nhsNumber: "9997101901" }, { row: 3, nhsNumber: "9991153004" }])).toEqual([]);
+    expect(duplicateNhsNumberRejection(2, { firstRows: [2, 5], sharing: 2 }).message).toBe(sentence("row 5"));
+    const many = { firstRows: [100_000, 100_001, 100_002, 100_003], sharing: 6 };
+    expect(duplicateNhsNumberRejection(100_000, many).message).toBe(sentence("rows 100001, 100002, 100003 and 2 more"));
+    expect(duplicateNhsNumberRejection(100_002, many).message).toBe(sentence("rows 100000, 100001, 100003 and 2 more"));
+    // A row after the first four: the first three are the others named.
+    expect(duplicateNhsNumberRejection(100_005, many).message).toBe(sentence("rows 100000, 100001, 100002 and 2 more"));
   });
 });
 
@@ -442,7 +460,7 @@ describe("parseCodesRow", () => {
       'The recorded_at date "2026-03-01T00:00" is in the future.',
     ],
   ])("rejects a row with its %s", (_why, values, field, message) => {
-    expect(parseCodesRow(values, 3, TODAY)).toEqual({ ok: false, kind: "rejected", rejection: { row: 3, field, message } });
+    expect(parseCodesRow(values, 3, TODAY)).toEqual({ ok: false, kind: "rejected", rejection: issue(3, field, message) });
   });
 });
 
@@ -480,7 +498,12 @@ describe("the patients-sample fixture", () => {
       if (result.ok) patients.push({ row, patient: result.patient });
       else rejections.push(result.rejection);
     }
-    rejections.push(...duplicateNhsNumberRejections(patients.map(({ row, patient }) => ({ row, nhsNumber: patient.nhsNumber }))));
+    const rowsByNumber = new Map<string, number[]>();
+    for (const { row, patient } of patients) rowsByNumber.set(patient.nhsNumber, [...(rowsByNumber.get(patient.nhsNumber) ?? []), row]);
+    for (const firstRows of rowsByNumber.values()) {
+      if (firstRows.length < 2) continue;
+      for (const row of firstRows) rejections.push(duplicateNhsNumberRejection(row, { firstRows, sharing: firstRows.length }));
+    }
 
     const key = ({ row, field }: { row: number; field: string }): string => `${row}:${field}`;
     expect(new Set(rejections.map(key))).toEqual(new Set(expected.rejected.map(key)));
