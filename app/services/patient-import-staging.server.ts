@@ -14,8 +14,8 @@ import type { ImportInput } from "./patient-import.server";
 
 type Tx = postgres.TransactionSql;
 
-/** Lines for a COPY are sent this many characters at a time. */
-const COPY_BATCH_CHARACTERS = 64 * 1024;
+/** Lines for a COPY are sent this many bytes at a time. */
+const COPY_BATCH_BYTES = 64 * 1024;
 
 /**
  * NHS numbers of rejected rows are sent to PostgreSQL this many at a time, so that a file of
@@ -27,10 +27,13 @@ const SEEN_BATCH = 10_000;
  * A COPY into a staging table, its lines gathered into large writes: postgres.js sends every
  * write as a CopyData message and socket write of its own, and waits for each before taking the
  * next, so one write per row would cost a round of the event loop per row. Lines are added as
- * rows are read (synchronously) and sent between chunks of the file.
+ * rows are read (synchronously) and sent between chunks of the file. They wait as bytes in a
+ * buffer, not as one string added to line by line: such a string holds every line until it is
+ * sent, long enough for a file of valid rows to fill the heap's old generation with them.
  */
 class StagingCopy {
-  #pending = "";
+  #pending = Buffer.allocUnsafe(COPY_BATCH_BYTES * 2);
+  #length = 0;
   #stream: Writable | null = null;
   // Once the connection is lost the stream must not be touched again: postgres.js would write
   // to a socket it has already let go of, and throw where nobody catches it.
@@ -56,17 +59,25 @@ class StagingCopy {
   }
 
   add(line: string): void {
-    this.#pending += line;
+    // A UTF-16 unit is at most three bytes of UTF-8.
+    if (this.#length + line.length * 3 > this.#pending.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.#pending.length * 2, this.#length + line.length * 3));
+      this.#pending.copy(larger, 0, 0, this.#length);
+      this.#pending = larger;
+    }
+    this.#length += this.#pending.write(line, this.#length);
   }
 
   /** Sends the lines added so far, once there are enough of them to be worth a write, or `all`. */
   async send(all = false): Promise<void> {
     const stream = this.#stream;
-    if (!stream || this.#failed || this.#pending === "" || (!all && this.#pending.length < COPY_BATCH_CHARACTERS)) return;
-    const text = this.#pending;
-    this.#pending = "";
+    if (!stream || this.#failed || this.#length === 0 || (!all && this.#length < COPY_BATCH_BYTES)) return;
+    // The stream may hold on to what it is given until it is written: the next lines go to a new buffer.
+    const bytes = this.#pending.subarray(0, this.#length);
+    this.#pending = Buffer.allocUnsafe(COPY_BATCH_BYTES * 2);
+    this.#length = 0;
     try {
-      if (!stream.write(text)) await once(stream, "drain");
+      if (!stream.write(bytes)) await once(stream, "drain");
     } catch (error) {
       this.#failed = true;
       throw error;
