@@ -15,9 +15,11 @@ import { importPatientList } from "../../app/services/patient-import.server";
 import { addPractice } from "../../app/services/practices.server";
 import type { Figure } from "./main";
 import { BenchmarkFailed } from "./failed";
+import { INVALID_FILE_BYTES, measureInvalidPreview, writeInvalidCsv } from "./import-preview";
 
 // Issue 4, point 5: import a generated patient list and compare it with the
-// fastest thing PostgreSQL can do with the same bytes, a bare COPY.
+// fastest thing PostgreSQL can do with the same bytes, a bare COPY. Then
+// (issue 17) preview a 200 MB file of invalid rows in a process of its own.
 
 export const DEFAULT_ROWS = 100_000;
 
@@ -71,9 +73,9 @@ export async function runImportBenchmark(options: ImportBenchmarkOptions): Promi
     const importSeconds = (performance.now() - importStarted) / 1000;
     if (!result.ok) throw new BenchmarkFailed(`The import failed: ${result.error}`);
     const { outcome } = result;
-    if (outcome.inserted !== rows || outcome.rejected.length > 0 || outcome.warnings.length > 0) {
+    if (outcome.inserted !== rows || outcome.rejectedTotal > 0 || outcome.warningsTotal > 0) {
       logLine(
-        `Note: expected ${rows} new patients; got ${outcome.inserted} new, ${outcome.rejected.length} rejected, ${outcome.warnings.length} warnings.`,
+        `Note: expected ${rows} new patients; got ${outcome.inserted} new, ${outcome.rejectedTotal} rejected, ${outcome.warningsTotal} warnings.`,
       );
     }
 
@@ -101,6 +103,12 @@ export async function runImportBenchmark(options: ImportBenchmarkOptions): Promi
     const rowsPerSecond = rows / importSeconds;
     const copyRatio = importSeconds / copySeconds;
     const floorRatio = floorSeconds / copySeconds;
+
+    const invalidPath = path.join(dir, "invalid.csv");
+    logLine(`Writing ${(INVALID_FILE_BYTES / 1_048_576).toFixed(0)} MB of invalid rows to ${invalidPath}…`);
+    const invalidRows = await writeInvalidCsv(invalidPath, INVALID_FILE_BYTES);
+    logLine("Previewing it in a process of its own…");
+    const preview = await measureInvalidPreview(invalidPath, invalidRows, (await createBenchmarkPractice()).odsCode, options.databaseUrl);
 
     return [
       { figure: "import: rows", value: rows.toLocaleString("en-GB"), comparedWith: `${(size / 1_048_576).toFixed(1)} MB file`, ratio: "" },
@@ -153,6 +161,7 @@ export async function runImportBenchmark(options: ImportBenchmarkOptions): Promi
         comparedWith: `target < ${TARGETS.peakRssMb}`,
         ratio: verdict(processPeakMb / TARGETS.peakRssMb, processPeakMb < TARGETS.peakRssMb),
       },
+      ...preview,
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
