@@ -21,6 +21,7 @@ export const httpEdgeContent = {
     body: "You followed a link from another website. Nothing has been shown or recorded yet.",
     continueTo: (page: string) => `Continue to ${page}`,
   },
+  backToPage: "Go back to the page",
   /** For a form whose body could not be read at all, shown in the error summary. */
   formUnreadable: "The form could not be read: go back and send it again",
 };

@@ -35,6 +35,7 @@ export const staffContent = {
     invalid: "Enter a correct email address and password",
     locked: "There have been too many attempts to sign in. Wait 15 minutes, then try again",
     signedOut: "You have signed out.",
+    lockedSignedOut: "You have been signed out because your password or security code was entered wrongly too many times. Wait 15 minutes, then sign in again",
     timedOut: "You were signed out because you had not done anything for 30 minutes, or you had been signed in for 12 hours.",
     emailMissing: "Enter your email address",
     passwordMissing: "Enter your password",

@@ -42,7 +42,8 @@ export function inWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function pagePathOf(pathname: string): string {
+/** The page a path belongs to: Remix's data requests ("/staff/import.data", "/_root.data") name their page. */
+export function pagePathOf(pathname: string): string {
   // Remix single fetch posts a page's form to "<page>.data" ("/_root.data" for "/").
   const page = pathname === "/_root.data" ? "/" : pathname.replace(/\.data$/, "");
   return page.length > 1 ? page.replace(/\/+$/, "") : page;

@@ -75,9 +75,22 @@ export async function listMembershipsOfUser(db: Executor, staffUserId: string): 
 /** A membership is an invitation until `acceptedAt` is set. */
 export async function insertMembership(
   db: Executor,
-  membership: { staffUserId: string; practiceId: string; role: StaffRole; acceptedAt?: Date | null },
+  membership: { staffUserId: string; practiceId: string; role: StaffRole; acceptedAt?: Date | null; invitedName?: string; invitedEmail?: string },
 ): Promise<void> {
   await db.insert(staffMemberships).values(membership);
+}
+
+/** Invited again before accepting: the role, name and address as typed this time. */
+export async function updateInvitation(
+  db: Executor,
+  practiceId: string,
+  staffUserId: string,
+  invitation: { role: StaffRole; invitedName: string; invitedEmail: string },
+): Promise<void> {
+  await db
+    .update(staffMemberships)
+    .set(invitation)
+    .where(and(eq(staffMemberships.practiceId, practiceId), eq(staffMemberships.staffUserId, staffUserId), isNull(staffMemberships.acceptedAt)));
 }
 
 export interface MembershipHere {
@@ -158,12 +171,17 @@ export interface PracticeStaffMember {
   totpEnrolled: boolean;
 }
 
+// Until the person accepts, a practice sees them as its manager typed them, not as their account
+// says: that would tell it the address is in use elsewhere, and by whom.
+const shownName = sql<string>`case when ${staffMemberships.acceptedAt} is null then coalesce(${staffMemberships.invitedName}, ${staffUsers.name}) else ${staffUsers.name} end`;
+const shownEmail = sql<string>`case when ${staffMemberships.acceptedAt} is null then coalesce(${staffMemberships.invitedEmail}, ${staffUsers.email}) else ${staffUsers.email} end`;
+
 export async function listPracticeStaff(db: Executor, practiceId: string): Promise<PracticeStaffMember[]> {
   return db
     .select({
       id: staffUsers.id,
-      email: staffUsers.email,
-      name: staffUsers.name,
+      email: shownEmail,
+      name: shownName,
       status: staffUsers.status,
       role: staffMemberships.role,
       disabledHere: membershipDisabled,
@@ -173,7 +191,7 @@ export async function listPracticeStaff(db: Executor, practiceId: string): Promi
     .from(staffMemberships)
     .innerJoin(staffUsers, eq(staffUsers.id, staffMemberships.staffUserId))
     .where(eq(staffMemberships.practiceId, practiceId))
-    .orderBy(asc(staffUsers.name));
+    .orderBy(asc(shownName));
 }
 
 export async function getPracticeStaffMember(

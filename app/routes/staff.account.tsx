@@ -34,7 +34,7 @@ const proofMessages: Record<ProofProblem["field"], string> = {
 
 function proofError(problem: ProofProblem, fieldNames: Record<ProofProblem["field"], string>) {
   // Too many wrong tries: the account is locked and this session has ended.
-  if (problem.problem === "locked") throw redirect("/staff/sign-in");
+  if (problem.problem === "locked") throw redirect("/staff/sign-in?locked");
   return formError({ fieldErrors: { [fieldNames[problem.field]]: [proofMessages[problem.field]] } });
 }
 
@@ -101,7 +101,8 @@ export default function AccountPage() {
       />
       <h1>Your account</h1>
       <h2>Change your password</h2>
-      <Form method="post" noValidate>
+      {/* A new key after each success empties the form: the old password and used code are no use now. */}
+      <Form method="post" noValidate key={`password-${done?.done ?? ""}`}>
         <input type="hidden" name="intent" value="password" />
         <input type="hidden" name="username" autoComplete="username" value={email} />
         <TextInput id="currentPassword" name="currentPassword" type="password" label="Current password" autoComplete="current-password" error={firstError(errors?.fieldErrors, "currentPassword")} />
@@ -112,7 +113,7 @@ export default function AccountPage() {
       </Form>
       <h2>Recovery codes</h2>
       <p>Make a new set if you have used most of yours or think someone else has seen them.</p>
-      <Form method="post" noValidate>
+      <Form method="post" noValidate key={`recovery-${done?.recoveryCodes?.[0] ?? ""}`}>
         <input type="hidden" name="intent" value="recovery-codes" />
         <input type="hidden" name="username" autoComplete="username" value={email} />
         <TextInput id="recoveryPassword" name="recoveryPassword" type="password" label="Current password" autoComplete="current-password" error={firstError(errors?.fieldErrors, "recoveryPassword")} />

@@ -61,7 +61,9 @@ export default function ImportUploadPage() {
       <ErrorSummary errors={errors ? errorList(errors.fieldErrors, errors.formErrors, ["patientList", "format"]) : []} focusKey={errors} />
       <h1>{content.title}</h1>
       <p>{content.intro}</p>
-      <Form method="post" encType="multipart/form-data" noValidate>
+      {/* Posted by the browser itself, not fetched: a file over the limit is refused (413) before
+          it is read, and only a page of its own can show that answer. */}
+      <Form method="post" encType="multipart/form-data" reloadDocument noValidate>
         <FileUpload
           id="patientList"
           name="patientList"

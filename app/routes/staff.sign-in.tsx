@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lookup = await lookUpSession(await readSessionToken(request));
   const url = new URL(request.url);
   if (lookup.kind !== "signed-out") throw redirect(safeReturnTo(url.searchParams.get("returnTo")));
-  return { returnTo: url.searchParams.get("returnTo") ?? "", signedOut: url.searchParams.has("signed-out") };
+  return { returnTo: url.searchParams.get("returnTo") ?? "", signedOut: url.searchParams.has("signed-out"), locked: url.searchParams.has("locked") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -42,12 +42,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignInPage() {
-  const { returnTo, signedOut } = useLoaderData<typeof loader>();
+  const { returnTo, signedOut, locked } = useLoaderData<typeof loader>();
   const errors = useActionData<typeof action>();
   return (
     <MainContent>
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
+          {locked && !errors ? (
+            // Sent here by too many wrong tries on the account page, which ended the session.
+            <NotificationBanner>
+              <p className="nhsuk-notification-banner__heading">{content.lockedSignedOut}</p>
+            </NotificationBanner>
+          ) : null}
           {signedOut && !errors ? (
             <NotificationBanner success>
               <p className="nhsuk-notification-banner__heading">{content.signedOut}</p>

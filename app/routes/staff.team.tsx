@@ -97,7 +97,7 @@ export default function TeamPage() {
           </p>
         </NotificationBanner>
       ) : null}
-      <ErrorSummary errors={errors ? errorList(errors.fieldErrors, errors.formErrors, ["email", "name", "role"]) : []} focusKey={errors} />
+      <ErrorSummary errors={errors ? errorList(errors.fieldErrors, errors.formErrors, ["name", "email", "role"]) : []} focusKey={errors} />
       {confirmReset ? (
         <WarningCallout heading={content.confirmResetHeading(confirmReset.name)}>
           {content.confirmResetBody.map((line) => (

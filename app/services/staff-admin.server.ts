@@ -16,6 +16,7 @@ import {
   getPracticeStaffMember,
   getStaffUserByEmail,
   insertMembership,
+  updateInvitation,
   insertSetupToken,
   insertStaffUser,
   listMembershipsOfUser,
@@ -95,11 +96,12 @@ async function addToPractice(
   if (existing && here?.accepted) return { kind: "already-works-here", email: existing.email };
 
   const user = existing ?? (await insertStaffUser(tx, input));
+  const typed = { invitedName: input.name.trim(), invitedEmail: input.email.trim() };
   if (here) {
-    // Invited again before accepting: the role chosen now, and a fresh link.
-    if (here.role !== input.role) await updateMembershipRole(tx, practice.id, user.id, input.role);
+    // Invited again before accepting: the role, name and address chosen now, and a fresh link.
+    await updateInvitation(tx, practice.id, user.id, { role: input.role, ...typed });
   } else {
-    await insertMembership(tx, { staffUserId: user.id, practiceId: practice.id, role: input.role });
+    await insertMembership(tx, { staffUserId: user.id, practiceId: practice.id, role: input.role, ...typed });
   }
   const audit = {
     practiceId: practice.id,
@@ -107,7 +109,7 @@ async function addToPractice(
     actorRole: actor.role,
     subjectType: "staff",
     subjectId: user.id,
-    summary: { email: user.email, role: input.role },
+    summary: { email: typed.invitedEmail, role: input.role },
   };
   if (options.acceptExisting && user.passwordHash) {
     await acceptMembership(tx, practice.id, user.id, now);

@@ -1,6 +1,8 @@
 CREATE TYPE "public"."setup_link_purpose" AS ENUM('invitation', 'reset');--> statement-breakpoint
 ALTER TYPE "public"."session_stage" ADD VALUE 'authenticator-enrolled' BEFORE 'signed-in';--> statement-breakpoint
 ALTER TABLE "staff_memberships" ADD COLUMN "accepted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "staff_memberships" ADD COLUMN "invited_name" text;--> statement-breakpoint
+ALTER TABLE "staff_memberships" ADD COLUMN "invited_email" text;--> statement-breakpoint
 ALTER TABLE "staff_sessions" ADD COLUMN "totp_pending_secret" text;--> statement-breakpoint
 ALTER TABLE "staff_setup_tokens" ADD COLUMN "practice_id" uuid;--> statement-breakpoint
 ALTER TABLE "staff_setup_tokens" ADD COLUMN "purpose" "setup_link_purpose" DEFAULT 'invitation' NOT NULL;--> statement-breakpoint

@@ -45,6 +45,11 @@ export const staffMemberships = pgTable(
     // Null until the person accepts the invitation: until then the membership
     // gives no access, so no practice can add someone to itself unasked.
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    // The name and address as the inviting manager typed them, shown on their
+    // team list until the person accepts: the account's own would reveal that
+    // the address is in use elsewhere, and by whom.
+    invitedName: text("invited_name"),
+    invitedEmail: text("invited_email"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("staff_memberships_user_practice").on(t.staffUserId, t.practiceId)],

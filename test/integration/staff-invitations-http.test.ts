@@ -213,8 +213,10 @@ describe("staff invitations and resets over HTTP", () => {
     for (const email of ["waiting@example.nhs.uk", "settled@example.nhs.uk", "brand.new@example.nhs.uk"]) {
       const answer = await invite(bManager, email, "clinician", "Somebody");
       answers.push({ status: answer.status, message: answer.message?.replace(email, "EMAIL"), links: answer.html.match(SET_UP_PATH) ?? [] });
-      // B's list shows each of them the same way: invited, nothing of their account elsewhere.
+      // B's list shows each of them the same way: invited, by the name B typed, nothing of their account elsewhere.
       expect(teamRow(answer.html, email)).toContain(">Invited<");
+      expect(teamRow(answer.html, email)).toContain("Somebody");
+      expect(teamRow(answer.html, email)).not.toMatch(/Sam Settled|Wyn Waiting/);
     }
     expect(answers).toEqual(
       Array(3).fill({ status: 200, message: "We have emailed an invitation to EMAIL. It is valid for 7 days.", links: [] }),

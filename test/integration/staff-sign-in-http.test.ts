@@ -193,14 +193,16 @@ describe("staff sign-in over HTTP, as an attacker would try it", () => {
     expect(await proper.text()).toContain("Your new recovery codes are below");
 
     // Guesses at the current password are limited like sign-in: the session ends and the account locks.
-    const answers: number[] = [];
+    const answers: Response[] = [];
     for (let i = 0; i < ACCOUNT_LOCK_AFTER; i++) {
       const newPassword = "granite orchard seventy kettle";
-      const response = await client.post("/staff/account", { intent: "password", currentPassword: `guess ${i}`, code: "000000", newPassword, confirmPassword: newPassword });
-      answers.push(response.status);
+      answers.push(await client.post("/staff/account", { intent: "password", currentPassword: `guess ${i}`, code: "000000", newPassword, confirmPassword: newPassword }));
     }
-    expect(answers.slice(0, ACCOUNT_LOCK_AFTER - 1)).toEqual(Array(ACCOUNT_LOCK_AFTER - 1).fill(400));
-    expect(answers.at(-1)).toBe(302);
+    expect(answers.slice(0, ACCOUNT_LOCK_AFTER - 1).map((r) => r.status)).toEqual(Array(ACCOUNT_LOCK_AFTER - 1).fill(400));
+    // Signed out, and told why.
+    const signedOut = answers.at(-1)!.headers.get("location")!;
+    expect(signedOut).toBe("/staff/sign-in?locked");
+    expect(await (await new Client(app.baseUrl).get(signedOut)).text()).toContain(staffContent.signIn.lockedSignedOut);
     expect((await client.get("/staff/account")).headers.get("location")).toMatch(/^\/staff\/sign-in/);
     expect(await answerOf(await new Client(app.baseUrl).post("/staff/sign-in", { email: "account.page@riverside.example", password: PASSWORD }))).toBe("locked");
   });
