@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -7,6 +6,7 @@ import { freePort } from "../../db/free-port.server";
 import { applyMigrations } from "../../db/migrate.server";
 import { logLine } from "../../app/cli/output";
 import { addPractice } from "../../app/services/practices.server";
+import { percentiles, startBenchServer } from "./bench-server";
 import type { Figure } from "./main";
 
 // Issue 17: the portal at its edges, started as `npm start` would on a fresh database.
@@ -57,7 +57,13 @@ export async function runEdgeBenchmark(options: { databaseUrl: string; seconds?:
     if (!added.ok) throw new Error(added.error);
     owner = postgres(url.toString(), { max: 1, onnotice: () => {} });
     const port = await freePort();
-    stop = await startServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production", TRUST_PROXY: "1" });
+    const server = await startBenchServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production", TRUST_PROXY: "1" });
+    stop = async () => {
+      // A 500 logs its error: show the first few, as they are what the figures cannot say.
+      const problems = server.log().split("\n").filter((line) => /error/i.test(line)).slice(0, 5);
+      if (problems.length > 0) logLine(`Edge: the server logged, among others:\n${problems.join("\n")}`);
+      await server.stop();
+    };
     const base = `http://localhost:${port}`;
     return [...(await lockedAddress(base)), ...(await publicForm(base, owner, options.seconds ?? FORM.seconds))];
   } finally {
@@ -217,32 +223,3 @@ async function probe(url: string, deadline: number): Promise<Latencies> {
   return { ...percentiles(times), count: times.length, failed };
 }
 
-function percentiles(times: number[]): { p50: number; p95: number; p99: number } {
-  const sorted = times.sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-  return { p50: at(50), p95: at(95), p99: at(99) };
-}
-
-async function startServer(env: Record<string, string>): Promise<() => Promise<void>> {
-  const child = spawn("node", ["--import", "tsx", "server/index.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout.on("data", (c: Buffer) => (log += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (log += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes("ready at")) resolve();
-      else if (child.exitCode !== null || Date.now() - started > 120_000) reject(new Error(`The server did not start:\n${log}`));
-      else setTimeout(check, 100);
-    };
-    check();
-  });
-  return async () => {
-    // A 500 logs its error: show the first few, as they are what the figures cannot say.
-    const problems = log.split("\n").filter((line) => /error/i.test(line)).slice(0, 5);
-    if (problems.length > 0) logLine(`Edge: the server logged, among others:\n${problems.join("\n")}`);
-    if (child.exitCode !== null) return;
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-  };
-}

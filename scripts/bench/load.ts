@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -10,6 +9,7 @@ import { sessionCookieHeader } from "../../app/auth/session-cookie.server";
 import { hashToken, randomToken } from "../../app/auth/tokens.server";
 import { addPractice } from "../../app/services/practices.server";
 import { seedPractice } from "../../app/services/seed.server";
+import { percentiles, startBenchServer } from "./bench-server";
 import type { Figure } from "./main";
 
 // Issue 10, point 2: a database of PRACTICES × PATIENTS patients and
@@ -80,7 +80,7 @@ export async function runLoadBenchmark(options: { databaseUrl: string; seconds?:
     setConnection(previous);
     const staff = await seed(url.toString());
     const port = await freePort();
-    stop = await startServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production" });
+    stop = (await startBenchServer({ DATABASE_URL: url.toString(), PORT: String(port), WORKER: "false", DEMO_PRACTICE: "false", NODE_ENV: "production" })).stop;
     const base = `http://localhost:${port}`;
 
     const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -234,12 +234,6 @@ async function workingDay(base: string, staff: StaffSession[], steps: Scenario["
   return times.map((list, i) => ({ ...percentiles(list), perSecond: list.length / seconds, errors: errors[i]!, count: list.length }));
 }
 
-function percentiles(times: number[]): { p50: number; p95: number; p99: number } {
-  const sorted = times.sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-  return { p50: at(50), p95: at(95), p99: at(99) };
-}
-
 /** Runs one scenario; every response's time is kept, so the percentiles are exact. */
 function drive(base: string, scenario: Scenario, staff: StaffSession[], seconds: number): Promise<Measured> {
   const times: number[] = [];
@@ -276,23 +270,3 @@ function drive(base: string, scenario: Scenario, staff: StaffSession[], seconds:
   });
 }
 
-async function startServer(env: Record<string, string>): Promise<() => Promise<void>> {
-  const child = spawn("node", ["--import", "tsx", "server/index.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout.on("data", (c: Buffer) => (log += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (log += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      if (log.includes("ready at")) resolve();
-      else if (child.exitCode !== null || Date.now() - started > 120_000) reject(new Error(`The server did not start:\n${log}`));
-      else setTimeout(check, 100);
-    };
-    check();
-  });
-  return async () => {
-    if (child.exitCode !== null) return;
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-  };
-}
