@@ -146,6 +146,15 @@ export function SubHeading({ children }: { children: ReactNode }) {
 /** The patient's personal link: a button, and the address as text for clients that hide buttons. */
 export function PersonalLink({ href, label, expires }: { href: string; label: string; expires: string }) {
   return (
+    <LinkWithAddress href={href} label={label}>
+      This link is personal to you. Please do not share it. It works until {expires}.
+    </LinkWithAddress>
+  );
+}
+
+/** A link as a button, then its address as text for email clients that hide buttons, then a note about it. */
+export function LinkWithAddress({ href, label, children }: { href: string; label: string; children: ReactNode }) {
+  return (
     <Section>
       <Text style={styles.text}>
         <Button href={href} style={styles.button}>
@@ -159,9 +168,7 @@ export function PersonalLink({ href, label, expires }: { href: string; label: st
           {href}
         </Link>
       </Text>
-      <Text style={styles.text}>
-        This link is personal to you. Please do not share it. It works until {expires}.
-      </Text>
+      <Text style={styles.text}>{children}</Text>
     </Section>
   );
 }

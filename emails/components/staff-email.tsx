@@ -1,6 +1,6 @@
-import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
-import { styles } from "./practice-email";
+import { LinkWithAddress, styles } from "./practice-email";
 
 // The layout of the emails the portal sends to staff (never to patients): the same plain,
 // image-free look as the patient emails, without a practice's contact footer.
@@ -31,23 +31,9 @@ export function StaffEmail({ preview, heading, children }: { preview: string; he
 /** A one-time link: a button, and the address as text for clients that hide buttons. */
 export function OneTimeLink({ href, label, expires }: { href: string; label: string; expires: string }) {
   return (
-    <Section>
-      <Text style={styles.text}>
-        <Button href={href} style={styles.button}>
-          {label}
-        </Button>
-      </Text>
-      <Text style={styles.text}>
-        Or copy this link into your web browser:
-        <br />
-        <Link href={href} style={styles.link}>
-          {href}
-        </Link>
-      </Text>
-      <Text style={styles.text}>
-        The link works once, until {expires}. It is personal to you: please do not forward it.
-      </Text>
-    </Section>
+    <LinkWithAddress href={href} label={label}>
+      The link works once, until {expires}. It is personal to you: please do not forward it.
+    </LinkWithAddress>
   );
 }
 
