@@ -116,6 +116,9 @@ export async function takeDuplicateRows(tx: Tx, limit: number): Promise<Duplicat
     order by r.row_number limit ${limit}`;
   await tx`insert into import_seen select nhs_number from import_duplicates on conflict do nothing`;
   await tx`delete from import_rows r using import_duplicates d where r.nhs_number = d.nhs_number`;
+  // The planner's figures for import_rows were taken before the delete: a file that was mostly
+  // one number would otherwise have it scan the deleted rows again for every patient on the list.
+  await tx`analyze import_rows`;
   return { rows: total!.rows, first: first.map((d) => ({ row: d.row, firstRows: d.first_rows, sharing: d.sharing })) };
 }
 
