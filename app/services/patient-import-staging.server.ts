@@ -27,9 +27,8 @@ const SEEN_BATCH = 10_000;
  * A COPY into a staging table, its lines gathered into large writes: postgres.js sends every
  * write as a CopyData message and socket write of its own, and waits for each before taking the
  * next, so one write per row would cost a round of the event loop per row. Lines are added as
- * rows are read (synchronously) and sent between chunks of the file. They wait as bytes in a
- * buffer, not as one string added to line by line: such a string holds every line until it is
- * sent, long enough for a file of valid rows to fill the heap's old generation with them.
+ * rows are read (synchronously) and sent between chunks of the file; meanwhile they wait as
+ * bytes in a buffer, outside the JavaScript heap.
  */
 class StagingCopy {
   #pending = Buffer.allocUnsafe(COPY_BATCH_BYTES * 2);
