@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { BenchmarkFailed } from "./failed";
 
 // What the load and edge benches share: the portal started as `npm start`
 // starts it, and exact percentiles of every time kept.
@@ -38,4 +39,23 @@ export function percentiles(times: number[]): { p50: number; p95: number; p99: n
   const sorted = times.sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
   return { p50: at(50), p95: at(95), p99: at(99) };
+}
+
+/**
+ * Runs a bench script in a process of its own, so its memory is measured alone, and reads
+ * the JSON it prints last. `failure` says what failed, for the error.
+ */
+export function figuresFromChild<T>(args: string[], env: Record<string, string>, failure: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("node_modules/.bin/tsx", args, { env: { ...process.env, ...env } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new BenchmarkFailed(`${failure}: ${err.trim()}`));
+      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as T);
+    });
+  });
 }

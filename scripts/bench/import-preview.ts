@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { once } from "node:events";
 import { nhsCheckDigit } from "../../app/domain/nhs-number";
 import type { Figure } from "./main";
+import { figuresFromChild } from "./bench-server";
 import { BenchmarkFailed } from "./failed";
 
 // Issue 17, finding 4: a 200 MB file of invalid rows took an import preview to 4.5 GB. This
@@ -65,20 +65,11 @@ interface ChildFigures {
 }
 
 function previewInChild(filePath: string, odsCode: string, databaseUrl: string): Promise<ChildFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("node_modules/.bin/tsx", ["scripts/bench/import-preview-child.ts", filePath, odsCode], {
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new BenchmarkFailed(`The preview of invalid rows failed: ${err.trim()}`));
-      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as ChildFigures);
-    });
-  });
+  return figuresFromChild<ChildFigures>(
+    ["scripts/bench/import-preview-child.ts", filePath, odsCode],
+    { NODE_ENV: "production", DATABASE_URL: databaseUrl },
+    "The preview of invalid rows failed",
+  );
 }
 
 const mb = (bytes: number) => bytes / 1_048_576;

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +9,7 @@ import { syntheticPatients } from "../../app/domain/synthetic-patients";
 import { upsertPatients } from "../../app/models/patients.server";
 import { prepareRegistrationLetters } from "../../app/services/letters.server";
 import { createBenchmarkPractice } from "./campaign";
+import { figuresFromChild } from "./bench-server";
 import type { Figure } from "./main";
 
 // Issue 8, point 5: a 1,000-letter registration batch through the service
@@ -113,16 +113,9 @@ interface ChildFigures {
 }
 
 function writeInChild(count: number): Promise<ChildFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("node_modules/.bin/tsx", ["scripts/bench/letters-memory.ts", String(count)], { env: { ...process.env, NODE_ENV: "production", NODE_OPTIONS: "--expose-gc" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`The memory benchmark for ${count} letters failed: ${err.trim()}`));
-      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as ChildFigures);
-    });
-  });
+  return figuresFromChild<ChildFigures>(
+    ["scripts/bench/letters-memory.ts", String(count)],
+    { NODE_ENV: "production", NODE_OPTIONS: "--expose-gc" },
+    `The memory benchmark for ${count} letters failed`,
+  );
 }
