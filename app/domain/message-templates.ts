@@ -14,6 +14,8 @@ export const TEMPLATE_KEYS = [
   "outcome-opt-out-recorded",
   "outcome-access-granted",
   "outcome-access-not-granted",
+  "outcome-opt-out-keep-appointments",
+  "outcome-outside-service",
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 

@@ -3,11 +3,12 @@
 // last up to a ceiling, then given up as a technical failure; a permanent
 // refusal (5xx) is final at once.
 
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "technical-failure", "permanent-failure", "unknown"] as const;
+/** "cancelled": withdrawn before it went, because what it said stopped being true (a decision corrected). */
+export const MESSAGE_STATUSES = ["queued", "sending", "sent", "technical-failure", "permanent-failure", "unknown", "cancelled"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** Statuses a message never leaves by itself. */
-export const TERMINAL_MESSAGE_STATUSES = ["sent", "technical-failure", "permanent-failure", "unknown"] as const satisfies readonly MessageStatus[];
+export const TERMINAL_MESSAGE_STATUSES = ["sent", "technical-failure", "permanent-failure", "unknown", "cancelled"] as const satisfies readonly MessageStatus[];
 
 /** How long a personal link (/r/<token>) works. */
 export const PERSONAL_LINK_DAYS = 90;

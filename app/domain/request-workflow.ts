@@ -35,7 +35,8 @@ export type StaffChannel = (typeof STAFF_CHANNELS)[number];
 export const STAFF_IDENTITY_CHECKS = ["record-match", "photo-id", "known-to-staff", "vouched"] as const;
 export type StaffIdentityCheck = (typeof STAFF_IDENTITY_CHECKS)[number];
 
-export const DECISION_OUTCOMES = ["granted", "withheld", "opt-out-recorded", "rejected-unverified"] as const;
+/** "outside-service": the patient is under 16; the clinical system's own process applies (DESIGN §2). */
+export const DECISION_OUTCOMES = ["granted", "withheld", "opt-out-recorded", "rejected-unverified", "outside-service"] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 export function isOpenRequestState(state: RequestState): state is OpenRequestState {
