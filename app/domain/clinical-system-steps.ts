@@ -26,7 +26,10 @@ export interface ClinicalSystemStepInput {
   onlineAccount: boolean;
   outcome: DecisionOutcome;
   codeToEnter: CodeKey | null;
-  accessLevel: AccessLevel;
+  /** Null for an outcome that changes nothing in the clinical system. */
+  accessLevel: AccessLevel | null;
+  /** The patient's latest code is a 103 that stays: the clinical system will not give record access by itself. */
+  keeps103?: boolean;
 }
 
 export type ClinicalSystemStep =
@@ -41,22 +44,6 @@ export type ClinicalSystemStep =
       /** Numbered instructions, in the order staff carry them out. */
       steps: string[];
     };
-
-/**
- * The codes that can go with each outcome: a 106 lifts a 104 for a grant (none when the patient
- * had no 104, as when withdrawing an opt-out), a withheld request keeps or records a 104, an
- * opt-out is always a 103, and nothing is entered for a request nobody could verify.
- */
-export const CODES_BY_OUTCOME: Record<DecisionOutcome, readonly (CodeKey | null)[]> = {
-  granted: ["106", null],
-  withheld: ["104", null],
-  "opt-out-recorded": ["103"],
-  "rejected-unverified": [null],
-};
-
-export function isCodeAllowedFor(outcome: DecisionOutcome, code: CodeKey | null): boolean {
-  return CODES_BY_OUTCOME[outcome].includes(code);
-}
 
 /**
  * A practice with no go-live date is treated as live: the live instructions include the manual
@@ -77,13 +64,13 @@ interface SystemWording {
 }
 
 const EMIS_RECORD_ACCESS: Record<AccessLevel, string> = {
-  none: `untick "Medical Record" so that no record access remains`,
+  none: `untick "Appointments", "Repeat Prescriptions" and "Medical Record" so that no online service remains`,
   "appointments-and-prescriptions": `keep "Appointments" and "Repeat Prescriptions" ticked and untick "Medical Record"`,
   "prospective-record": `tick "Medical Record", choose "Detailed Coded Record" (prospective, from today) and save`,
 };
 
 const TPP_RECORD_ACCESS: Record<AccessLevel, string> = {
-  none: `set "Record access" to "No access"`,
+  none: `untick "Appointments" and "Repeat medication" and set "Record access" to "No access"`,
   "appointments-and-prescriptions": `keep "Appointments" and "Repeat medication" ticked and set "Record access" to "No access"`,
   "prospective-record": `set "Record access" to "Prospective" ("Detailed coded record from" today's date)`,
 };
@@ -105,17 +92,15 @@ const WORDING: Record<ClinicalSystem, SystemWording> = {
   },
 };
 
-function withheldLevel(accessLevel: AccessLevel): AccessLevel {
-  // A withheld decision never leaves prospective record access switched on.
-  return accessLevel === "prospective-record" ? "none" : accessLevel;
-}
-
 /** The next step in the clinical system for a decision, worded for the practice's system. */
 export function clinicalSystemStep(input: ClinicalSystemStepInput): ClinicalSystemStep {
-  if (!needsClinicalSystemAction(input.outcome)) {
+  if (!needsClinicalSystemAction(input.outcome) || input.accessLevel === null) {
     return {
       kind: "nothing-to-do",
-      summary: "Nothing to do in the clinical system: the request was not verified. Tell the patient.",
+      summary:
+        input.outcome === "outside-service"
+          ? `Nothing to do here: access for under-16s and proxy access are arranged through ${CLINICAL_SYSTEM_NAMES[input.system]}'s own process.`
+          : "Nothing to do in the clinical system: the request was not verified.",
     };
   }
   const wording = WORDING[input.system];
@@ -126,10 +111,18 @@ export function clinicalSystemStep(input: ClinicalSystemStepInput): ClinicalSyst
     input.codeToEnter === null ? `No code to enter in ${systemName}.` : wording.enterCode(input.codeToEnter),
   );
 
-  const targetLevel = input.outcome === "granted" ? input.accessLevel : withheldLevel(input.accessLevel);
-  const changeAccessByHand = phase === "after-go-live" && input.onlineAccount;
+  const targetLevel = input.accessLevel;
+  // A grant that leaves a 103 in place is never given by the clinical system itself.
+  const grantOver103 = input.outcome === "granted" && input.keeps103 === true;
+  const changeAccessByHand = (phase === "after-go-live" && input.onlineAccount) || grantOver103;
 
-  if (phase === "before-go-live") {
+  if (grantOver103) {
+    steps.push(
+      input.onlineAccount
+        ? `${wording.accountSettings}, then ${wording.setRecordAccess(targetLevel)}.`
+        : `The patient's 103 stays on their record, so ${systemName} will not give record access by itself: when they create an online account, ${wording.setRecordAccess(targetLevel)}.`,
+    );
+  } else if (phase === "before-go-live") {
     steps.push(beforeGoLiveNote(input.outcome, input.codeToEnter, systemName));
   } else if (input.onlineAccount) {
     steps.push(`${wording.accountSettings}, then ${wording.setRecordAccess(targetLevel)}.`);
@@ -190,4 +183,47 @@ function summaryOf(
   }
   const joined = parts.join(", then ");
   return `${joined.charAt(0).toUpperCase()}${joined.slice(1)} in ${systemName}.`;
+}
+
+export interface UndoStepInput {
+  system: ClinicalSystem;
+  /** What the superseded decision asked for, and whether staff marked it done. */
+  codeToEnter: CodeKey | null;
+  accessLevel: AccessLevel | null;
+  actioned: boolean;
+  /** The day it was marked done (ISO), for finding the entry. */
+  actionedOn: string | null;
+}
+
+/**
+ * What undoes a superseded decision in the clinical system. A code entered for it is marked as
+ * entered in error (both systems keep such entries out of the record's logic), and access changed by
+ * hand goes back as it was; then the new decision's own step applies.
+ */
+export function undoStep(input: UndoStepInput): { kind: "nothing-to-do"; summary: string } | { kind: "action"; summary: string; steps: string[] } {
+  const systemName = CLINICAL_SYSTEM_NAMES[input.system];
+  if (!input.actioned) {
+    return {
+      kind: "nothing-to-do",
+      summary: `The earlier decision was not marked done in ${systemName}: if its step was started, do not finish it.`,
+    };
+  }
+  if (input.codeToEnter === null && input.accessLevel === null) {
+    return { kind: "nothing-to-do", summary: `The earlier decision changed nothing in ${systemName}.` };
+  }
+  const on = input.actionedOn ? ` on ${input.actionedOn}` : "";
+  const steps: string[] = [];
+  if (input.codeToEnter !== null) {
+    const code = CODES[input.codeToEnter];
+    steps.push(
+      input.system === "emis"
+        ? `In EMIS Web, open the patient's Care Record, find the ${input.codeToEnter} (${code.term}) entered${on} for this request, and choose "Delete" with the reason "entered in error".`
+        : `In SystmOne, find the ${input.codeToEnter} (${code.term}) entered${on} for this request in the journal, and choose "Mark as entered in error".`,
+    );
+  }
+  if (input.accessLevel !== null) {
+    steps.push(`${WORDING[input.system].accountSettings}, and put the online access back as it was before${on}.`);
+  }
+  steps.push("Then carry out the step for the new decision.");
+  return { kind: "action", summary: `Undo the earlier decision in ${systemName} first.`, steps };
 }

@@ -61,9 +61,10 @@ const NEXT_STATES: Record<RequestState, readonly RequestState[]> = {
   triage: ["clinician-review", "decided"],
   "clinician-review": ["counselling", "decided"],
   counselling: ["decided"],
-  decided: ["actioned", "closed"],
-  actioned: ["closed"],
-  closed: [],
+  // Back to triage or clinician review: a decision corrected by reopening the request.
+  decided: ["actioned", "closed", "triage", "clinician-review"],
+  actioned: ["closed", "triage", "clinician-review"],
+  closed: ["triage", "clinician-review"],
 };
 
 /** Every state the machine can reach in one step, before roles and context are considered. */
@@ -73,9 +74,9 @@ export function nextStates(from: RequestState): readonly RequestState[] {
 
 /** The outcomes that make sense for each kind: an opt-out is never "granted", for example. */
 export const OUTCOMES_BY_KIND: Record<RequestKind, readonly DecisionOutcome[]> = {
-  "opt-out": ["opt-out-recorded", "rejected-unverified"],
-  "opt-in": ["granted", "withheld", "rejected-unverified"],
-  "withdraw-opt-out": ["granted", "withheld", "rejected-unverified"],
+  "opt-out": ["opt-out-recorded", "rejected-unverified", "outside-service"],
+  "opt-in": ["granted", "withheld", "rejected-unverified", "outside-service"],
+  "withdraw-opt-out": ["granted", "withheld", "rejected-unverified", "outside-service"],
 };
 
 export function isOutcomeAllowedFor(kind: RequestKind, outcome: DecisionOutcome): boolean {
@@ -90,6 +91,7 @@ export function needsClinicalSystemAction(outcome: DecisionOutcome): boolean {
     case "opt-out-recorded":
       return true;
     case "rejected-unverified":
+    case "outside-service":
       return false;
     default: {
       const unhandled: never = outcome;
@@ -100,14 +102,23 @@ export function needsClinicalSystemAction(outcome: DecisionOutcome): boolean {
 
 export interface TransitionContext {
   kind: RequestKind;
-  enhancedReview: boolean;
+  /** The patient had an active 104 when the request arrived or at any step since. */
+  hadActive104: boolean;
   identityMatched: boolean;
   outcome?: DecisionOutcome;
 }
 
-/** DESIGN §2: an opt-in from a patient with an active or tied 104 always needs a clinician. */
-export function needsClinicianDecision(ctx: Pick<TransitionContext, "kind" | "enhancedReview">): boolean {
-  return ctx.kind === "opt-in" && ctx.enhancedReview;
+/**
+ * DESIGN §2: a request for access from a patient who had an active 104 at any point of it always
+ * goes to a clinician (an opt-out only takes access away).
+ */
+export function needsClinicianDecision(ctx: Pick<TransitionContext, "kind" | "hadActive104">): boolean {
+  return ctx.kind !== "opt-out" && ctx.hadActive104;
+}
+
+/** Where a reopened request goes back to. */
+export function reopenTarget(ctx: Pick<TransitionContext, "kind" | "hadActive104">): "triage" | "clinician-review" {
+  return needsClinicianDecision(ctx) ? "clinician-review" : "triage";
 }
 
 export type TransitionCheck = { ok: true } | { ok: false; reason: string };
@@ -129,6 +140,7 @@ const OUTCOME_LABELS: Record<DecisionOutcome, string> = {
   withheld: "withheld",
   "opt-out-recorded": "opt-out recorded",
   "rejected-unverified": "rejected (identity not verified)",
+  "outside-service": "outside this service (under 16)",
 };
 
 function requireSystem(actor: Actor): TransitionCheck {
@@ -157,9 +169,25 @@ function checkDecision(actor: Actor, ctx: TransitionContext): TransitionCheck {
   const outcomeCheck = checkOutcomeForKind(ctx);
   if (!outcomeCheck.ok) return outcomeCheck;
   if (needsClinicianDecision(ctx)) {
-    return requireClinician(actor, "decide an opt-in from a patient who needs an enhanced review");
+    return requireClinician(actor, "decide a request for access from a patient who had an active 104");
   }
   return ALLOWED;
+}
+
+/**
+ * Reopening corrects a decision: a manager may, and a clinician for a patient who had an active
+ * 104 (whose decisions are theirs to make). It goes back to where a new decision is made.
+ */
+function checkReopen(actor: Actor, ctx: TransitionContext, to: RequestState): TransitionCheck {
+  if (actor !== "manager" && !(actor === "clinician" && ctx.hadActive104)) {
+    return refuse(
+      ctx.hadActive104
+        ? "Only a clinician or a practice manager can reopen this request."
+        : "Only a practice manager can reopen a decided request.",
+    );
+  }
+  const target = reopenTarget(ctx);
+  return to === target ? ALLOWED : refuse(`A reopened request goes back to ${REQUEST_STATE_LABELS[target]}.`);
 }
 
 function firstRefusal(...checks: Array<() => TransitionCheck>): TransitionCheck {
@@ -226,7 +254,7 @@ export function checkTransition(
         () =>
           needsClinicianDecision(ctx)
             ? refuse(
-                "An opt-in from a patient who needs an enhanced review must go to clinician review before it is decided.",
+                "A request for access from a patient who had an active 104 must go to clinician review before it is decided.",
               )
             : ALLOWED,
         () => checkDecision(actor, ctx),
@@ -243,6 +271,7 @@ export function checkTransition(
         () => checkDecision(actor, ctx),
       );
     case "decided":
+      if (to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
       if (to === "actioned") {
         return firstRefusal(
           () => requireStaff(actor),
@@ -264,9 +293,10 @@ export function checkTransition(
             : refuse("Record the change in the clinical system and mark the request actioned before closing it."),
       );
     case "actioned":
+      if (to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
       return ALLOWED;
     case "closed":
-      return refuse("A closed request cannot be changed.");
+      return checkReopen(actor, ctx, to);
     default: {
       const unhandled: never = from;
       throw new Error(`Unhandled request state: ${String(unhandled)}`);
