@@ -11,6 +11,7 @@ export default function OutcomeAccessGranted(props: MessageProps) {
     <PracticeEmail practice={practice} preview="Online access to your GP record is now switched on.">
       <Paragraph>Dear {firstName},</Paragraph>
       <Paragraph>We have switched on online access to your GP record. This applies from {date}.</Paragraph>
+      <Paragraph>You can now see new entries added to your record from that date onwards.</Paragraph>
       <Paragraph>To see your record, sign in to the NHS App. You can get the app from the App Store or Google Play.</Paragraph>
 
       <SubHeading>If something looks wrong</SubHeading>

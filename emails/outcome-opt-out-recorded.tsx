@@ -13,6 +13,7 @@ export default function OutcomeOptOutRecorded(props: MessageProps) {
       <Paragraph>
         We have recorded that you do not want online access to your GP record. This applies from {date}.
       </Paragraph>
+      <Paragraph>This means you will not see your GP health record online, for example in the NHS App.</Paragraph>
       <Paragraph>You can change your mind at any time. Just contact the practice.</Paragraph>
       <Paragraph>If you did not ask for this, please contact the practice.</Paragraph>
     </PracticeEmail>

@@ -5,6 +5,7 @@
 
 import { CODES } from "./codes";
 import type { DecisionOutcome } from "./request-workflow";
+import type { OPT_OUT_SCOPES } from "./request-forms";
 import { addressLines } from "./postal-address";
 
 export const TEMPLATE_KEYS = [
@@ -30,6 +31,8 @@ export const TEMPLATE_NAMES: Record<TemplateKey, string> = {
   "outcome-opt-out-recorded": "Outcome: opt-out recorded",
   "outcome-access-granted": "Outcome: access switched on",
   "outcome-access-not-granted": "Outcome: access not switched on for now",
+  "outcome-opt-out-keep-appointments": "Outcome: opt-out recorded, appointments and prescriptions kept online",
+  "outcome-outside-service": "Outcome: under 16, arranged with the practice",
 };
 
 export function isTemplateKey(value: string): value is TemplateKey {
@@ -45,15 +48,38 @@ export function templateCarriesPersonalLink(key: TemplateKey): boolean {
   return isCampaignTemplateKey(key);
 }
 
-/** The message that tells a patient a decision's outcome (none for a request rejected as unverified). */
-export const OUTCOME_TEMPLATES = {
-  "opt-out-recorded": "outcome-opt-out-recorded",
-  granted: "outcome-access-granted",
-  withheld: "outcome-access-not-granted",
-} as const satisfies Partial<Record<DecisionOutcome, TemplateKey>>;
+export type OptOutScope = (typeof OPT_OUT_SCOPES)[number];
 
-export function outcomeTemplate(outcome: DecisionOutcome): TemplateKey | null {
-  return outcome === "rejected-unverified" ? null : OUTCOME_TEMPLATES[outcome];
+/**
+ * A decision's stored opt-out scope (a text column), or null for a full opt-out. Anything
+ * unrecognised reads as a full opt-out: its message promises the patient the least.
+ */
+export function optOutScopeOf(value: string | null): OptOutScope | null {
+  return value === "no-online-access" || value === "keep-appointments-and-prescriptions" ? value : null;
+}
+
+/**
+ * The message that tells a patient a decision's outcome, in words for that exact outcome and, for
+ * an opt-out, what the patient asked to keep (DESIGN §2: told only what is true). A null scope is
+ * a full opt-out: it promises the least. None for a request rejected as unverified.
+ */
+export function outcomeTemplateFor(outcome: DecisionOutcome, optOutScope: OptOutScope | null): TemplateKey | null {
+  switch (outcome) {
+    case "opt-out-recorded":
+      return optOutScope === "keep-appointments-and-prescriptions" ? "outcome-opt-out-keep-appointments" : "outcome-opt-out-recorded";
+    case "granted":
+      return "outcome-access-granted";
+    case "withheld":
+      return "outcome-access-not-granted";
+    case "outside-service":
+      return "outcome-outside-service";
+    case "rejected-unverified":
+      return null;
+    default: {
+      const unhandled: never = outcome;
+      throw new Error(`Unhandled decision outcome: ${String(unhandled)}`);
+    }
+  }
 }
 
 export function templateName(key: TemplateKey): string {

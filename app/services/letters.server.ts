@@ -16,7 +16,8 @@ import {
 } from "../domain/letters";
 import {
   isCampaignTemplateKey,
-  outcomeTemplate,
+  optOutScopeOf,
+  outcomeTemplateFor,
   practiceContact,
   templateCarriesPersonalLink,
   type CampaignTemplateKey,
@@ -432,7 +433,7 @@ async function checkOutcomeLetter(actor: LetterActor, requestId: string): Promis
     const request = await getRequestForReview(tx, actor.practiceId, requestId);
     if (!request) return { problem: "There is no such request." };
     const decision = await getDecisionOfRequest(tx, actor.practiceId, requestId);
-    const templateKey = decision ? outcomeTemplate(decision.outcome) : null;
+    const templateKey = decision ? outcomeTemplateFor(decision.outcome, optOutScopeOf(decision.optOutScope)) : null;
     if (!decision || !templateKey || !request.patientId) return { problem: "This request has no outcome to tell the patient by letter." };
     const record = await getPatientForReview(tx, actor.practiceId, request.patientId);
     const patient = letterPatientOf(record!);

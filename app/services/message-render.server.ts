@@ -24,6 +24,10 @@ import OutcomeAccessGranted, { subject as outcomeAccessGrantedSubject } from "..
 import OutcomeAccessNotGranted, {
   subject as outcomeAccessNotGrantedSubject,
 } from "../../emails/outcome-access-not-granted";
+import OutcomeOptOutKeepAppointments, {
+  subject as outcomeOptOutKeepAppointmentsSubject,
+} from "../../emails/outcome-opt-out-keep-appointments";
+import OutcomeOutsideService, { subject as outcomeOutsideServiceSubject } from "../../emails/outcome-outside-service";
 
 interface TemplateModule {
   Component: ComponentType<MessageProps>;
@@ -37,6 +41,8 @@ const TEMPLATES = {
   "outcome-opt-out-recorded": { Component: OutcomeOptOutRecorded, subject: outcomeOptOutRecordedSubject },
   "outcome-access-granted": { Component: OutcomeAccessGranted, subject: outcomeAccessGrantedSubject },
   "outcome-access-not-granted": { Component: OutcomeAccessNotGranted, subject: outcomeAccessNotGrantedSubject },
+  "outcome-opt-out-keep-appointments": { Component: OutcomeOptOutKeepAppointments, subject: outcomeOptOutKeepAppointmentsSubject },
+  "outcome-outside-service": { Component: OutcomeOutsideService, subject: outcomeOutsideServiceSubject },
 } satisfies Record<TemplateKey, TemplateModule>;
 
 export interface Recipient {

@@ -233,7 +233,7 @@ describe("safeguarding", () => {
     }
   });
 
-  it.each(["opt-in-invitation", "outcome-access-not-granted"] as const)(
+  it.each(["opt-in-invitation", "outcome-access-not-granted", "outcome-outside-service"] as const)(
     "%s: neutral wording, with nothing that hints why it was sent",
     async (key) => {
       const message = personalise(await prepareTemplate(key, practice), recipient);
