@@ -18,7 +18,7 @@ export async function listPendingClinicalSystemActions(db: Executor, practiceId:
       decidedAt: decisions.decidedAt,
     })
     .from(decisions)
-    .innerJoin(requests, eq(requests.id, decisions.requestId))
+    .innerJoin(requests, and(eq(requests.id, decisions.requestId), isNull(decisions.supersededAt)))
     .leftJoin(patients, eq(patients.id, decisions.patientId))
     .where(and(eq(decisions.practiceId, practiceId), eq(decisions.needsClinicalSystemStep, true), isNull(decisions.actionedAt)))
     .orderBy(asc(decisions.decidedAt), asc(requests.reference));

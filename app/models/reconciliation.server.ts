@@ -17,6 +17,7 @@ export async function confirmDecisionsShownByImport(tx: postgres.TransactionSql,
     update decisions d set confirmed_by_import_id = ${importId}, confirmed_at = now()
     where d.practice_id = ${practiceId}
       and d.confirmed_at is null
+      and d.superseded_at is null
       and d.code_to_enter is not null
       and d.patient_id is not null
       and exists (

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { campaigns, decisions, imports, messages, requests } from "../../db/schema";
 import { OPEN_REQUEST_STATES } from "../domain/request-workflow";
@@ -11,7 +11,7 @@ export async function listRequestFacts(db: Executor, practiceId: string) {
   return db
     .select({ kind: requests.kind, receivedAt: requests.receivedAt, decidedAt: decisions.decidedAt, actionedAt: decisions.actionedAt })
     .from(requests)
-    .leftJoin(decisions, eq(decisions.requestId, requests.id))
+    .leftJoin(decisions, and(eq(decisions.requestId, requests.id), isNull(decisions.supersededAt)))
     .where(eq(requests.practiceId, practiceId));
 }
 

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, ne, notExists, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
-import { auditEvents, messages, patients, requests, requestSubmissions, staffUsers } from "../../db/schema";
+import { auditEvents, codedEntries, decisions, letters, messages, patients, requests, requestSubmissions, staffUsers } from "../../db/schema";
 import type { TemplateKey } from "../domain/message-templates";
 import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
 
@@ -16,6 +16,7 @@ export async function getRequestForReview(db: Executor, practiceId: string, requ
       state: requests.state,
       patientId: requests.patientId,
       identityMatch: requests.identityMatch,
+      hadActive104: requests.hadActive104,
       channel: requests.channel,
       assignedTo: requests.assignedTo,
       version: requests.version,
@@ -52,12 +53,22 @@ export async function getPatientForReview(db: Executor, practiceId: string, pati
 export async function transitionRequest(
   db: Executor,
   practiceId: string,
-  change: { id: string; version: number; to: RequestState; at: Date; /** Staff linking the patient. */ patientId?: string },
+  change: {
+    id: string;
+    version: number;
+    to: RequestState;
+    at: Date;
+    /** Staff linking the patient. */
+    patientId?: string;
+    /** Set, never cleared: the patient had an active 104 at some point of the request. */
+    hadActive104?: boolean;
+  },
 ): Promise<number | null> {
   const [row] = await db
     .update(requests)
     .set({
       ...(change.patientId ? { patientId: change.patientId } : {}),
+      ...(change.hadActive104 ? { hadActive104: true } : {}),
       state: change.to,
       version: sql`${requests.version} + 1`,
       updatedAt: change.at,
@@ -92,8 +103,8 @@ export async function listRequestEvents(db: Executor, practiceId: string, reques
 }
 
 /**
- * Queues the patient's outcome email; the worker sends any queued email that has no campaign.
- * `toAddress` must be the email on the patient's record.
+ * Queues a message telling the patient an outcome: an email the worker sends, or a letter for the
+ * practice's letters list (toAddress null). `toAddress` must be the email on the patient's record.
  */
 export async function insertOutcomeMessage(
   db: Executor,
@@ -102,7 +113,8 @@ export async function insertOutcomeMessage(
     patientId: string;
     requestId: string;
     templateKey: Extract<TemplateKey, `outcome-${string}`>;
-    toAddress: string;
+    channel: "email" | "letter";
+    toAddress: string | null;
     date: string;
   },
 ): Promise<string> {
@@ -112,13 +124,93 @@ export async function insertOutcomeMessage(
       practiceId: message.practiceId,
       patientId: message.patientId,
       requestId: message.requestId,
-      channel: "email",
+      channel: message.channel,
       templateKey: message.templateKey,
       toAddress: message.toAddress,
       variables: { date: message.date },
     })
     .returning({ id: messages.id });
   return row!.id;
+}
+
+const isOutcomeMessage = sql`${messages.templateKey}::text like 'outcome-%'`;
+
+/**
+ * Withdraws the request's outcome messages that have not gone: emails still queued and letters
+ * not yet produced. Their ids.
+ */
+export async function cancelPendingOutcomeMessages(db: Executor, practiceId: string, requestId: string): Promise<string[]> {
+  const rows = await db
+    .update(messages)
+    .set({ status: "cancelled", failureReason: null })
+    .where(
+      and(
+        eq(messages.practiceId, practiceId),
+        eq(messages.requestId, requestId),
+        isOutcomeMessage,
+        eq(messages.status, "queued"),
+        notExists(db.select({ one: sql`1` }).from(letters).where(eq(letters.messageId, messages.id))),
+      ),
+    )
+    .returning({ id: messages.id });
+  return rows.map((r) => r.id);
+}
+
+/** The words the patient was last told (or is about to be) about this request, or null. */
+export async function lastOutcomeTemplate(db: Executor, practiceId: string, requestId: string): Promise<TemplateKey | null> {
+  const [row] = await db
+    .select({ templateKey: messages.templateKey })
+    .from(messages)
+    .where(and(eq(messages.practiceId, practiceId), eq(messages.requestId, requestId), isOutcomeMessage, ne(messages.status, "cancelled")))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1);
+  return row?.templateKey ?? null;
+}
+
+/** Where a message stands: sent, failed, waiting to be printed, or printed. */
+export async function getMessageProgress(db: Executor, practiceId: string, messageId: string) {
+  const [row] = await db
+    .select({
+      id: messages.id,
+      channel: messages.channel,
+      status: messages.status,
+      templateKey: messages.templateKey,
+      sentAt: messages.sentAt,
+      failureReason: messages.failureReason,
+      letterProducedAt: sql<Date | null>`(select max(l.produced_at) from letters l where l.message_id = ${messages.id})`.mapWith((v) => (v === null ? null : new Date(v as string))),
+      letterPrintedAt: sql<Date | null>`(select max(l.printed_at) from letters l where l.message_id = ${messages.id})`.mapWith((v) => (v === null ? null : new Date(v as string))),
+    })
+    .from(messages)
+    .where(and(eq(messages.practiceId, practiceId), eq(messages.id, messageId)));
+  return row ?? null;
+}
+
+/**
+ * Whether a 104 was recorded for the patient on or after `sinceDay`, in an import or by a decision
+ * in force: the patient had an active 104 at some point since, even if it is lifted now.
+ */
+export async function was104RecordedSince(db: Executor, practiceId: string, patientId: string, since: { day: string; at: Date }): Promise<boolean> {
+  const [imported, decided] = await Promise.all([
+    db
+      .select({ one: sql`1` })
+      .from(codedEntries)
+      .where(and(eq(codedEntries.practiceId, practiceId), eq(codedEntries.patientId, patientId), eq(codedEntries.code, "104"), gte(codedEntries.recordedOn, since.day)))
+      .limit(1),
+    db
+      .select({ one: sql`1` })
+      .from(decisions)
+      .where(
+        and(
+          eq(decisions.practiceId, practiceId),
+          eq(decisions.patientId, patientId),
+          eq(decisions.codeToEnter, "104"),
+          isNull(decisions.supersededAt),
+          gte(decisions.decidedAt, since.at),
+        ),
+      )
+      .limit(1),
+  ]);
+  return imported.length > 0 || decided.length > 0;
 }
 
 export async function setRequestAssignee(db: Executor, practiceId: string, requestId: string, staffId: string | null): Promise<void> {

@@ -86,12 +86,22 @@ export interface NewRequest {
   enteredBy?: string;
   /** When it came in, if not now: a paper form may have arrived days before it is entered. */
   receivedAt?: Date;
+  /** The patient has an active 104 as the request arrives. */
+  hadActive104?: boolean;
 }
 
 /** The new request's id, or null when the reference is already taken (choose another). */
 export async function insertRequest(db: Executor, request: NewRequest): Promise<string | null> {
   const [row] = await db.insert(requests).values(request).onConflictDoNothing({ target: requests.reference }).returning({ id: requests.id });
   return row?.id ?? null;
+}
+
+/** Sets the request's sticky "had an active 104" flag (never cleared). */
+export async function markRequestHadActive104(db: Executor, practiceId: string, requestId: string): Promise<void> {
+  await db
+    .update(requests)
+    .set({ hadActive104: true })
+    .where(and(eq(requests.practiceId, practiceId), eq(requests.id, requestId)));
 }
 
 export async function insertRequestSubmission(

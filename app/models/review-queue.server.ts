@@ -104,7 +104,7 @@ export async function listQueueRequests(db: Executor, practiceId: string, query:
     .from(page)
     .innerJoin(requests, eq(requests.id, page.id))
     .leftJoin(patients, eq(patients.id, requests.patientId))
-    .leftJoin(decisions, eq(decisions.requestId, requests.id))
+    .leftJoin(decisions, and(eq(decisions.requestId, requests.id), isNull(decisions.supersededAt)))
     .leftJoin(assignee, eq(assignee.id, requests.assignedTo))
     .orderBy(asc(requests.receivedAt), asc(requests.reference));
 }
@@ -137,7 +137,7 @@ export async function countOverdueActions(db: Executor, practiceId: string, deci
   const [row] = await db
     .select({ n: count() })
     .from(requests)
-    .innerJoin(decisions, eq(decisions.requestId, requests.id))
+    .innerJoin(decisions, and(eq(decisions.requestId, requests.id), isNull(decisions.supersededAt)))
     .where(
       and(
         eq(requests.practiceId, practiceId),

@@ -124,22 +124,6 @@ export async function accessStateOfPatient(tx: Executor, practiceId: string, pat
   return effectiveAccessState(history ?? { entries: [] });
 }
 
-/**
- * The address a message about the patient's own request may go to: only the email on the record
- * (never one typed into a form), and for a patient with an active 104 only when that contact is
- * private to them (DESIGN §2 "Safeguarding"). Null when no email may be sent.
- */
-export async function emailForPatientMessages(
-  tx: Executor,
-  practiceId: string,
-  patient: { id: string; email: string | null; contactIsPrivate: boolean },
-): Promise<string | null> {
-  if (!patient.email) return null;
-  if (patient.contactIsPrivate) return patient.email;
-  const { enhancedReview } = await accessStateOfPatient(tx, practiceId, patient.id);
-  return enhancedReview ? null : patient.email;
-}
-
 type EntryRow = { patientId: string; code: CodeKey; recordedOn: string; recordedAt: Date | null };
 type DecisionRow = { patientId: string | null; outcome: DecisionOutcome; codeToEnter: CodeKey | null; decidedAt: Date; confirmedAt: Date | null };
 

@@ -18,8 +18,10 @@ import {
   insertRequestReceivedMessage,
   insertRequestSubmission,
   listIdentityCandidates,
+  markRequestHadActive104,
 } from "../models/requests.server";
-import { emailForPatientMessages } from "./access-states.server";
+import { accessStateOfPatient } from "./access-states.server";
+import { contactRuleFor, messageRoute } from "../domain/access-decision";
 import { resolvePersonalLink } from "./personal-links.server";
 
 // Patients' requests (issue 6, DESIGN §2 "Identity"). Whatever happens here
@@ -115,13 +117,18 @@ export async function storeSubmission(
 ): Promise<{ requestId: string; reference: string; shownReference: string; joined: boolean }> {
   const { practiceId, kind, match, now, staff } = input;
   const patientId = match.kind === "full" ? match.patientId : null;
-  const open = patientId ? await findOpenRequest(tx, practiceId, patientId, kind) : null;
+  const [open, access] = patientId
+    ? await Promise.all([findOpenRequest(tx, practiceId, patientId, kind), accessStateOfPatient(tx, practiceId, patientId)])
+    : [null, null];
+  // Decided once, when it arrives (and set again whenever a 104 is seen later): DESIGN §2.
+  const activeNow = access?.enhancedReview ?? false;
   let requestId: string;
   let reference: string;
   let joined = false;
   if (open) {
     ({ id: requestId, reference } = open);
     joined = true;
+    if (activeNow) await markRequestHadActive104(tx, practiceId, requestId);
   } else {
     let inserted: string | null = null;
     do {
@@ -136,6 +143,7 @@ export async function storeSubmission(
         channel: input.channel,
         enteredBy: staff?.takenBy.id,
         receivedAt: staff?.receivedAt,
+        hadActive104: activeNow,
       });
     } while (inserted === null);
     requestId = inserted;
@@ -155,7 +163,7 @@ export async function storeSubmission(
   };
   await insertRequestSubmission(tx, { practiceId, requestId, answers: stored as unknown as Record<string, unknown>, receivedAt: staff?.receivedAt });
   if (patientId && !joined) {
-    await queueRequestReceived(tx, { practiceId, patientId, requestId, reference, now });
+    await queueRequestReceived(tx, { practiceId, patientId, requestId, reference, hadActive104: activeNow, now });
   }
   await appendAuditEvent(tx, {
     practiceId,
@@ -177,14 +185,19 @@ export async function storeSubmission(
   return { requestId, reference, shownReference, joined };
 }
 
-/** The "request received" email, to the address on record when one may be used (DESIGN §2 "Safeguarding"). */
+/**
+ * The "request received" email, to the address on record when the request's contact rule allows
+ * it (DESIGN §2 "Safeguarding"). A receipt is not worth a letter: without an email it is not sent,
+ * and the outcome, which is, follows by letter.
+ */
 export async function queueRequestReceived(
   tx: Executor,
-  request: { practiceId: string; patientId: string; requestId: string; reference: string; now: Date },
+  request: { practiceId: string; patientId: string; requestId: string; reference: string; hadActive104: boolean; now: Date },
 ): Promise<void> {
   const patient = await getPatientForRequest(tx, request.practiceId, request.patientId);
-  const toAddress = patient ? await emailForPatientMessages(tx, request.practiceId, patient) : null;
-  if (!toAddress) return;
+  const route = patient ? messageRoute(contactRuleFor({ hadActive104: request.hadActive104 }), patient) : null;
+  if (route?.channel !== "email") return;
+  const toAddress = route.to;
   await insertRequestReceivedMessage(tx, {
     practiceId: request.practiceId,
     patientId: request.patientId,

@@ -7,6 +7,7 @@ ALTER TABLE "decisions" ALTER COLUMN "access_level" DROP NOT NULL;--> statement-
 ALTER TABLE "decisions" ADD COLUMN "access_level_reason" text;--> statement-breakpoint
 ALTER TABLE "decisions" ADD COLUMN "opt_out_scope" text;--> statement-breakpoint
 ALTER TABLE "decisions" ADD COLUMN "had_active_104" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "decisions" ADD COLUMN "patient_state" text;--> statement-breakpoint
 ALTER TABLE "decisions" ADD COLUMN "counselling_held_by" text;--> statement-breakpoint
 ALTER TABLE "decisions" ADD COLUMN "counselling_note" text;--> statement-breakpoint
 ALTER TABLE "decisions" ADD COLUMN "reason" text;--> statement-breakpoint
@@ -26,7 +27,7 @@ UPDATE "decisions" d SET "had_active_104" = r."had_active_104" FROM "requests" r
 ALTER TABLE "decisions" ADD CONSTRAINT "decisions_superseded_by_staff_users_id_fk" FOREIGN KEY ("superseded_by") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "decisions_request_current" ON "decisions" USING btree ("request_id") WHERE "decisions"."superseded_at" is null;--> statement-breakpoint
 ALTER TABLE "decisions" ADD CONSTRAINT "decisions_outcome_code_level" CHECK ("decisions"."legacy"
-        or ("decisions"."outcome"::text = 'granted' and coalesce("decisions"."code_to_enter"::text, '106') = '106' and "decisions"."access_level"::text in ('prospective-record', 'appointments-and-prescriptions'))
+        or ("decisions"."outcome"::text = 'granted' and coalesce("decisions"."code_to_enter"::text, '106') = '106' and "decisions"."access_level"::text = 'prospective-record')
         or ("decisions"."outcome"::text = 'withheld' and coalesce("decisions"."code_to_enter"::text, '104') = '104' and "decisions"."access_level"::text in ('none', 'appointments-and-prescriptions') and "decisions"."reason" is not null)
         or ("decisions"."outcome"::text = 'opt-out-recorded' and coalesce("decisions"."code_to_enter"::text, '103') = '103' and "decisions"."access_level"::text in ('none', 'appointments-and-prescriptions'))
         or ("decisions"."outcome"::text in ('rejected-unverified', 'outside-service') and "decisions"."code_to_enter" is null and "decisions"."access_level" is null));--> statement-breakpoint

@@ -99,6 +99,8 @@ export const decisions = pgTable(
     // What the patient asked for, when the request was an opt-out.
     optOutScope: text("opt_out_scope"),
     hadActive104: boolean("had_active_104").notNull().default(false),
+    // The patient's access state when decided: what the code and level were derived from.
+    patientState: text("patient_state"),
     counselledOn: date("counselled_on", { mode: "string" }),
     counsellingMethod: text("counselling_method"),
     counsellingHeldBy: text("counselling_held_by"),
@@ -136,7 +138,7 @@ export const decisions = pgTable(
     check(
       "decisions_outcome_code_level",
       sql`${t.legacy}
-        or (${t.outcome}::text = 'granted' and coalesce(${t.codeToEnter}::text, '106') = '106' and ${t.accessLevel}::text in ('prospective-record', 'appointments-and-prescriptions'))
+        or (${t.outcome}::text = 'granted' and coalesce(${t.codeToEnter}::text, '106') = '106' and ${t.accessLevel}::text = 'prospective-record')
         or (${t.outcome}::text = 'withheld' and coalesce(${t.codeToEnter}::text, '104') = '104' and ${t.accessLevel}::text in ('none', 'appointments-and-prescriptions') and ${t.reason} is not null)
         or (${t.outcome}::text = 'opt-out-recorded' and coalesce(${t.codeToEnter}::text, '103') = '103' and ${t.accessLevel}::text in ('none', 'appointments-and-prescriptions'))
         or (${t.outcome}::text in ('rejected-unverified', 'outside-service') and ${t.codeToEnter} is null and ${t.accessLevel} is null)`,
