@@ -1,6 +1,8 @@
 import type postgres from "postgres";
 import { instant, instantOrNull } from "../../db/timestamps.server";
+import type { CodeKey } from "../domain/codes";
 import type { TemplateKey } from "../domain/message-templates";
+import type { DecisionOutcome } from "../domain/request-workflow";
 import { addressLines } from "../domain/postal-address";
 
 // Letter batches and the letters in them. Call inside withPracticeSql: row-
@@ -62,6 +64,40 @@ export async function listLetterPatientsByNhsNumber(tx: Tx, practiceId: string, 
     select ${tx.unsafe(PATIENT_COLUMNS)} from patients p
     where p.practice_id = ${practiceId} and p.nhs_number = any(${tx.array(nhsNumbers)}::text[])`;
   return rows.map(letterPatientOf);
+}
+
+/**
+ * What decides whether each patient may be sent a registration letter, for a whole batch in three
+ * queries however many rows it has: the date of birth, the at-risk review, whether a grant is in
+ * force, and the coded history and decisions the effective access state is derived from. A
+ * superseded decision counts for nothing: it was corrected.
+ */
+export async function listRegistrationFacts(tx: Tx, practiceId: string, patientIds: string[]) {
+  if (patientIds.length === 0) return { patients: [], entries: [], decisions: [] };
+  const ids = tx.array(patientIds);
+  const [patients, entries, decisions] = await Promise.all([
+    tx<{ id: string; dateOfBirth: string; confirmedAtRisk: boolean; grantedInForce: boolean }[]>`
+      select p.id, p.date_of_birth::text as "dateOfBirth",
+        exists (select 1 from at_risk_reviews r
+                where r.practice_id = p.practice_id and r.patient_id = p.id and r.outcome = 'confirmed-at-risk') as "confirmedAtRisk",
+        exists (select 1 from decisions d
+                where d.practice_id = p.practice_id and d.patient_id = p.id and d.outcome = 'granted' and d.superseded_at is null) as "grantedInForce"
+      from patients p
+      where p.practice_id = ${practiceId} and p.id = any(${ids}::uuid[])`,
+    tx<{ patientId: string; code: CodeKey; recordedOn: string; recordedAt: string | null }[]>`
+      select patient_id as "patientId", code, recorded_on::text as "recordedOn", recorded_at as "recordedAt"
+      from coded_entries
+      where practice_id = ${practiceId} and patient_id = any(${ids}::uuid[])`,
+    tx<{ patientId: string; outcome: DecisionOutcome; codeToEnter: CodeKey | null; decidedAt: string; confirmedAt: string | null }[]>`
+      select patient_id as "patientId", outcome, code_to_enter as "codeToEnter", decided_at as "decidedAt", confirmed_at as "confirmedAt"
+      from decisions
+      where practice_id = ${practiceId} and patient_id = any(${ids}::uuid[]) and superseded_at is null`,
+  ]);
+  return {
+    patients: [...patients],
+    entries: entries.map((e) => ({ ...e, recordedAt: instantOrNull(e.recordedAt) })),
+    decisions: decisions.map((d) => ({ ...d, decidedAt: instant(d.decidedAt), confirmedAt: instantOrNull(d.confirmedAt) })),
+  };
 }
 
 /** A campaign's "needs a letter" patients (letter rows of the outbox), in name order for sorting the post. */

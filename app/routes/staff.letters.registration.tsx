@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "../auth/guard.server";
 import { FileUpload } from "../components/file-upload";
 import { Checkbox } from "../components/form-fields";
-import { Button, ErrorSummary, errorList, firstError, TextInput } from "../components/forms";
+import { allMessages, everyProblem } from "../components/every-problem";
+import { Button, ErrorSummary, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
 import { registrationPageContent as content } from "../content/letters";
 import { linkageKeyName } from "../domain/letters";
@@ -33,15 +34,17 @@ export async function action({ request }: ActionFunctionArgs) {
   return problemsResponse({ formErrors: [content.errors.tryAgain], fieldErrors: {}, values });
 }
 
+const FIELD_ORDER = ["nhsNumber", "accountId", "linkageKey", "registrationFile"];
+
 export default function RegistrationLettersPage() {
   const { viewer, keyName } = useLoaderData<typeof loader>();
   const actionErrors = useActionData<typeof action>();
-  const error = (name: string) => firstError(actionErrors?.fieldErrors, name);
-  const fileErrors = actionErrors?.fieldErrors.registrationFile ?? [];
+  // Each problem, not only the first: a batch can be refused for many rows at once.
+  const error = (name: string) => allMessages(actionErrors?.fieldErrors, name);
   return (
     <StaffPage viewer={viewer}>
       <ErrorSummary
-        errors={actionErrors ? errorList(actionErrors.fieldErrors, actionErrors.formErrors, ["nhsNumber", "accountId", "linkageKey", "registrationFile"]) : []}
+        errors={actionErrors ? everyProblem(actionErrors.fieldErrors, actionErrors.formErrors, FIELD_ORDER) : []}
         focusKey={actionErrors}
       />
       <h1>{content.title}</h1>
@@ -62,7 +65,7 @@ export default function RegistrationLettersPage() {
           label={content.file}
           hint={content.fileHint}
           accept=".csv,text/csv"
-          error={fileErrors.length > 0 ? fileErrors.join(" ") : undefined}
+          error={error("registrationFile")}
         />
         <Checkbox name="batchLargePrint" label={content.batchLargePrint} />
         <Button>{content.produceBatch}</Button>

@@ -4,6 +4,8 @@ import { parse } from "csv-parse/sync";
 import { withoutPractice, withPractice, withPracticeSql } from "../../db/tenancy.server";
 import { hashToken, randomToken } from "../auth/tokens.server";
 import { getEnv } from "../env.server";
+import { registrationRefusalMessage } from "../content/registration-refusals";
+import { effectiveAccessState } from "../domain/access-state";
 import { formatLongDay, formatLongUkDate, ukLocalDay } from "../domain/calendar";
 import { EXCLUSION_LABELS, exclusionReason } from "../domain/campaign-cohort";
 import {
@@ -24,6 +26,7 @@ import {
   type TemplateKey,
 } from "../domain/message-templates";
 import { PERSONAL_LINK_DAYS } from "../domain/outbox";
+import { registrationLetterRefusal } from "../domain/registration-letter-rules";
 import { formatNhsNumber } from "../domain/nhs-number";
 import { createLetterWriter, type LetterRecipient, type LetterSender } from "../letters/letter-pdf.server";
 import { getCampaign } from "../models/campaigns.server";
@@ -35,6 +38,7 @@ import {
   listLetterBatches,
   letterPatientOf,
   listLetterPatientsByNhsNumber,
+  listRegistrationFacts,
   markLetterBatchPrinted,
   type LetterBatchRow,
   type LetterPatient,
@@ -45,7 +49,7 @@ import { getDecisionOfRequest } from "../models/decisions.server";
 import { getPatientByNhsNumber } from "../models/patients.server";
 import { getPatientForReview, getRequestForReview } from "../models/request-review.server";
 import { getPracticeById } from "../models/practices.server";
-import { accessStateOfPatient } from "./access-states.server";
+import { accessStateOfPatient, buildHistories } from "./access-states.server";
 import { campaignVariables, listPracticeCampaignSummaries } from "./campaigns.server";
 import { prepareTemplate, personalise } from "./message-render.server";
 import type { StaffContext } from "./staff-session.server";
@@ -165,8 +169,28 @@ interface CheckedRegistration {
   letters: { patient: LetterPatient; details: RegistrationDetails }[];
 }
 
+/**
+ * Why each patient may not be sent a registration letter on `today` (issue 18): under 16, or
+ * needing a clinician's grant first. For a whole batch at once, so a file of 5,000 rows costs a
+ * handful of queries, not one per row.
+ */
+async function registrationRefusals(tx: postgres.TransactionSql, practiceId: string, patients: LetterPatient[], today: string): Promise<Map<string, string>> {
+  const facts = await listRegistrationFacts(tx, practiceId, patients.map((p) => p.id));
+  const histories = buildHistories(facts.entries, facts.decisions);
+  const byId = new Map(facts.patients.map((p) => [p.id, p]));
+  const refusals = new Map<string, string>();
+  for (const patient of patients) {
+    const fact = byId.get(patient.id);
+    if (!fact) throw new Error(`patient ${patient.id} vanished while checking a registration batch`);
+    const { enhancedReview } = effectiveAccessState(histories.get(patient.id) ?? { entries: [] });
+    const refusal = registrationLetterRefusal({ ...fact, enhancedReview }, today);
+    if (refusal) refusals.set(patient.id, registrationRefusalMessage(`${patient.givenName} ${patient.familyName}`, refusal));
+  }
+  return refusals;
+}
+
 /** Every problem with a registration batch, row by row, or the letters it would make. Changes nothing. */
-async function checkRegistration(tx: postgres.TransactionSql, actor: LetterActor, rows: RegistrationRow[]): Promise<{ ok: true; checked: CheckedRegistration } | { ok: false; problems: LetterProblem[] }> {
+async function checkRegistration(tx: postgres.TransactionSql, actor: LetterActor, rows: RegistrationRow[], today: string): Promise<{ ok: true; checked: CheckedRegistration } | { ok: false; problems: LetterProblem[] }> {
   const problems: LetterProblem[] = [];
   const checked: { row: number; details: RegistrationDetails }[] = [];
   const rowOfNhsNumber = new Map<string, number>();
@@ -185,10 +209,11 @@ async function checkRegistration(tx: postgres.TransactionSql, actor: LetterActor
     checked.push({ row: row.row, details: result.details });
   }
   const found = new Map((await listLetterPatientsByNhsNumber(tx, actor.practiceId, checked.map((c) => c.details.nhsNumber))).map((p) => [p.nhsNumber, p]));
+  const refusals = await registrationRefusals(tx, actor.practiceId, [...found.values()], today);
   const letters: CheckedRegistration["letters"] = [];
   for (const { row, details } of checked) {
     const patient = found.get(details.nhsNumber);
-    const why = patient ? whyNoLetter(patient) : `no patient at the practice has NHS number ${formatNhsNumber(details.nhsNumber)}`;
+    const why = patient ? (whyNoLetter(patient) ?? refusals.get(patient.id) ?? null) : `no patient at the practice has NHS number ${formatNhsNumber(details.nhsNumber)}`;
     if (why || !patient) problems.push({ row, field: "nhsNumber", message: `Row ${row}: ${why}.` });
     else letters.push({ patient, details });
   }
@@ -198,8 +223,8 @@ async function checkRegistration(tx: postgres.TransactionSql, actor: LetterActor
 }
 
 /** The problems with a registration batch, without producing or recording anything (none: it can be produced). */
-export async function registrationProblems(actor: LetterActor, rows: RegistrationRow[]): Promise<LetterProblem[]> {
-  const result = await withPracticeSql(actor.practiceId, (tx) => checkRegistration(tx, actor, rows));
+export async function registrationProblems(actor: LetterActor, rows: RegistrationRow[], now = new Date()): Promise<LetterProblem[]> {
+  const result = await withPracticeSql(actor.practiceId, (tx) => checkRegistration(tx, actor, rows, ukLocalDay(now)));
   return result.ok ? [] : result.problems;
 }
 
@@ -215,7 +240,7 @@ export async function prepareRegistrationLetters(
 ): Promise<PreparedResult> {
   const { sender, clinicalSystem, odsCode } = await senderOf(actor.practiceId);
   return withPracticeSql(actor.practiceId, async (tx): Promise<PreparedResult> => {
-    const check = await checkRegistration(tx, actor, rows);
+    const check = await checkRegistration(tx, actor, rows, ukLocalDay(now));
     if (!check.ok) return check;
     const { letters } = check.checked;
     const batchId = await insertLetterBatch(tx, { practiceId: actor.practiceId, kind: "registration", campaignId: null, templateKey: null, letterCount: letters.length, producedBy: actor.staffId });

@@ -12,6 +12,7 @@ import {
   prepareRegistrationLetters,
   prepareSingleMessageLetter,
   readRegistrationCsv,
+  registrationProblems,
   type LetterActor,
   type PreparedResult,
 } from "../../app/services/letters.server";
@@ -241,6 +242,164 @@ describe("printed letters", () => {
     });
   });
 
+  describe("registration letters refused for patients they could harm", () => {
+    // Issue 18: a letter with a Linkage Key was printed for a patient a clinician had just marked
+    // confirmed at risk. A registration letter is as good as access: it goes only to a patient of
+    // 16 or over, and, for one with an active 104 or confirmed at risk, only once a clinician has
+    // granted access. A practice of its own, so these patients join no other test's campaign.
+    let safe: LetterActor;
+    const N = { adult: "9434765005", jane: "9434765013", rosa: "9434765021", mia: "9434765048", grant: "9434765056", sam: "9434765064", kit: "9434765072", rosaGranted: "9434765080", theo: "9434765099" };
+    let references = 0;
+
+    async function code(nhs: string, code: "104" | "106", recordedOn: string) {
+      await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
+                     select ${safe.practiceId}, id, ${code}, ${recordedOn}, 'seed' from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+    }
+
+    async function review(nhs: string, outcome: "confirmed-at-risk" | "not-at-risk") {
+      await db.admin`insert into at_risk_reviews (practice_id, patient_id, outcome, reviewed_by, reviewed_at)
+                     select ${safe.practiceId}, id, ${outcome}, ${safe.staffId}, '2026-11-20T09:00:00Z' from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+    }
+
+    /** A clinician's grant of access after counselling, in force or corrected since (superseded). */
+    async function grant(nhs: string, { superseded = false, codeToEnter = "106" as string | null } = {}) {
+      const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+      const [request] = await db.admin<{ id: string }[]>`
+        insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel, had_active_104)
+        values (${safe.practiceId}, ${`RQ-SAFE-${String.fromCharCode(65 + references++)}`}, 'opt-in', 'decided', ${patient!.id}, 'full', 'phone', true) returning id`;
+      await db.admin`
+        insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, had_active_104,
+                               counselled_on, counselling_method, counselling_held_by, counselling_note, decided_by, decided_at, superseded_at, superseded_by, superseded_reason)
+        values (${safe.practiceId}, ${request!.id}, ${patient!.id}, 'granted', ${codeToEnter}, 'prospective-record', 'record-match', true,
+                '2026-11-10', 'in-person', 'Dr Okafor', 'Talked through what the record holds.', ${safe.staffId}, '2026-11-12T10:00:00Z',
+                ${superseded ? "2026-11-13T10:00:00Z" : null}, ${superseded ? safe.staffId : null}, ${superseded ? "Decided in error" : null})`;
+    }
+
+    const counts = async () => {
+      const [row] = await db.admin<{ letters: number; batches: number; audit: number }[]>`
+        select (select count(*)::int from letters where practice_id = ${safe.practiceId}) as letters,
+               (select count(*)::int from letter_batches where practice_id = ${safe.practiceId}) as batches,
+               (select count(*)::int from audit_events where practice_id = ${safe.practiceId} and action = 'letter.produced') as audit`;
+      return row!;
+    };
+
+    const one = (nhsNumber: string) => [{ row: 2, nhsNumber, accountId: "2000000001", linkageKey: "ZZ11-YY22-XX33" }];
+    const messagesOf = (result: PreparedResult) => (result.ok ? [] : result.problems.map((p) => p.message));
+    const JANE = "Row 3: Jane Smith cannot be sent a registration letter: they have an active 104, so a clinician must grant access before a registration letter is sent.";
+    const ROSA = "Row 4: Rosa Reyes cannot be sent a registration letter: a clinician has confirmed them at risk in the at-risk review, so a clinician must grant access before a registration letter is sent.";
+    const MIA = "Row 5: Mia Patel cannot be sent a registration letter: they are under 16, and online access for under-16s (and proxy access) is arranged through the clinical system's own process, not with this letter.";
+
+    beforeAll(async () => {
+      const c = await addPractice({ odsCode: "L30003", name: "Safe Letters Surgery", clinicalSystem: "emis" });
+      if (!c.ok) throw new Error("could not add the practice");
+      await db.admin`insert into staff_memberships (staff_user_id, practice_id, role) values (${emis.staffId}, ${c.practice.id}, 'reception')`;
+      safe = { practiceId: c.practice.id, staffId: emis.staffId, role: "reception" };
+      await addPatient(safe.practiceId, N.adult, { given_name: "Olu", family_name: "Adeyemi" });
+      await addPatient(safe.practiceId, N.jane, { given_name: "Jane", family_name: "Smith" });
+      await addPatient(safe.practiceId, N.rosa, { given_name: "Rosa", family_name: "Reyes" });
+      // 16 on 22 November 2026: the letters below are produced on the 21st.
+      await addPatient(safe.practiceId, N.mia, { given_name: "Mia", family_name: "Patel", date_of_birth: "2010-11-22" });
+      await addPatient(safe.practiceId, N.grant, { given_name: "Grace", family_name: "Granted" });
+      await addPatient(safe.practiceId, N.sam, { given_name: "Sam", family_name: "Superseded" });
+      await addPatient(safe.practiceId, N.kit, { given_name: "Kit", family_name: "Young", date_of_birth: "2011-03-01" });
+      await addPatient(safe.practiceId, N.rosaGranted, { given_name: "Rhona", family_name: "Reviewed" });
+      // The command line produces letters on the real day: ten years old whenever the tests run.
+      await addPatient(safe.practiceId, N.theo, { given_name: "Theo", family_name: "Little", date_of_birth: `${new Date().getUTCFullYear() - 10}-01-01` });
+      await code(N.jane, "104", "2024-01-01");
+      // Rosa's 104 was lifted by a 106, yet the clinician's review confirms her at risk: the review wins.
+      await code(N.rosa, "104", "2024-01-01");
+      await code(N.rosa, "106", "2024-06-01");
+      await review(N.rosa, "confirmed-at-risk");
+      await code(N.grant, "104", "2024-01-01");
+      await grant(N.grant);
+      await code(N.sam, "104", "2024-01-01");
+      await grant(N.sam, { superseded: true });
+      await grant(N.kit, { codeToEnter: null });
+      await code(N.rosaGranted, "104", "2024-01-01");
+      await review(N.rosaGranted, "confirmed-at-risk");
+      await grant(N.rosaGranted);
+      await review(N.adult, "not-at-risk");
+    });
+
+    it("refuses a batch with a patient with an active 104, one confirmed at risk and one under 16, naming each row and patient, and records nothing", async () => {
+      const before = await counts();
+      const result = await prepareRegistrationLetters(
+        safe,
+        [
+          { row: 2, nhsNumber: N.adult, accountId: "2000000001", linkageKey: "AA11-BB22-CC33" },
+          { row: 3, nhsNumber: N.jane, accountId: "2000000002", linkageKey: "DD44-EE55-FF66" },
+          { row: 4, nhsNumber: N.rosa, accountId: "2000000003", linkageKey: "GG77-HH88-II99" },
+          { row: 5, nhsNumber: N.mia, accountId: "2000000004", linkageKey: "JJ11-KK22-LL33" },
+        ],
+        { largePrint: false },
+        NOW,
+      );
+      expect(result.ok).toBe(false);
+      expect(messagesOf(result)).toEqual([JANE, ROSA, MIA]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("refuses each of them as one letter too, as the page checks it, and records nothing", async () => {
+      const before = await counts();
+      for (const [nhs, message] of [[N.jane, JANE], [N.rosa, ROSA], [N.mia, MIA]] as const) {
+        const expected = message.replace(/^Row \d+/, "Row 2");
+        expect(messagesOf(await prepareRegistrationLetters(safe, one(nhs), { largePrint: false }, NOW))).toEqual([expected]);
+        expect((await registrationProblems(safe, one(nhs), NOW)).map((p) => p.message)).toEqual([expected]);
+      }
+      expect(await counts()).toEqual(before);
+    });
+
+    it("gives the letter to a patient with an active 104 or confirmed at risk once a clinician's grant is in force", async () => {
+      const before = await counts();
+      const result = await prepareRegistrationLetters(
+        safe,
+        [
+          { row: 2, nhsNumber: N.grant, accountId: "2000000005", linkageKey: "MM44-NN55-OO66" },
+          { row: 3, nhsNumber: N.rosaGranted, accountId: "2000000006", linkageKey: "PP77-QQ88-RR99" },
+          { row: 4, nhsNumber: N.adult, accountId: "2000000007", linkageKey: "SS11-TT22-UU33" },
+        ],
+        { largePrint: false },
+        NOW,
+      );
+      const text = letters(await writePdf(result)).map(flat);
+      expect(text).toHaveLength(3);
+      expect(text[0]).toContain("Dear Grace Granted,");
+      expect(text[0]).toContain("Linkage Key MM44-NN55-OO66");
+      expect(text[1]).toContain("Dear Rhona Reviewed,");
+      expect(text[2]).toContain("Dear Olu Adeyemi,");
+      const after = await counts();
+      expect(after.letters).toBe(before.letters + 3);
+      expect(after.audit).toBe(before.audit + 3);
+    });
+
+    it("counts a grant that was corrected (superseded) for nothing", async () => {
+      expect(messagesOf(await prepareRegistrationLetters(safe, one(N.sam), { largePrint: false }, NOW))).toEqual([
+        "Row 2: Sam Superseded cannot be sent a registration letter: they have an active 104, so a clinician must grant access before a registration letter is sent.",
+      ]);
+    });
+
+    it("refuses anyone under 16 on the day the letter is produced, whatever was decided, and not the day they turn 16", async () => {
+      expect(messagesOf(await prepareRegistrationLetters(safe, one(N.kit), { largePrint: false }, NOW))).toEqual([
+        "Row 2: Kit Young cannot be sent a registration letter: they are under 16, and online access for under-16s (and proxy access) is arranged through the clinical system's own process, not with this letter.",
+      ]);
+      const birthday = new Date("2026-11-22T09:00:00Z");
+      expect(await registrationProblems(safe, one(N.mia), birthday)).toEqual([]);
+      const text = flat((await writePdf(await prepareRegistrationLetters(safe, one(N.mia), { largePrint: false }, birthday))).map((p) => p.text).join(" "));
+      expect(text).toContain("Dear Mia Patel,");
+    });
+
+    it("refuses them from the command line as well, naming each row, with nothing written", async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "letters-safe-"));
+      const file = path.join(dir, "batch.csv");
+      await writeFile(file, `nhs_number,account_id,linkage_key\n${N.adult},1,K1\n${N.jane},2,K2\n${N.rosa},3,K3\n${N.theo},4,K4\n`);
+      const out = path.join(dir, "out.pdf");
+      const refused = await runCli(["letters", "registration", "--practice", "L30003", file, "-o", out], { DATABASE_URL: db.url });
+      expect(refused.code).toBe(1);
+      for (const line of [JANE, ROSA, MIA.replace("Mia Patel", "Theo Little")]) expect(refused.stderr).toContain(line);
+      await expect(readFile(out)).rejects.toThrow();
+    });
+  });
+
   describe("postal messages", () => {
     it("gives a campaign's patients with no email the message by post, each with a personal link that works", async () => {
       const campaign = await createCampaign({ practiceId: emis.practiceId, templateKey: "opt-out-announcement", actor: { id: emis.staffId, role: "manager" }, now: NOW });
@@ -275,7 +434,7 @@ describe("printed letters", () => {
           insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
           values (${emis.practiceId}, ${`RQ-LTTR-${nhsNumber.slice(-4).replace(/[01]/g, "2")}`}, 'opt-out', 'decided', ${patient!.id}, 'full', 'phone') returning id`;
         await db.admin`insert into decisions (practice_id, request_id, patient_id, outcome, access_level, identity_method, decided_by, decided_at)
-                       values (${emis.practiceId}, ${request!.id}, ${patient!.id}, ${outcome}, 'none', 'record-match', ${emis.staffId}, '2026-11-20T10:00:00Z')`;
+                       values (${emis.practiceId}, ${request!.id}, ${patient!.id}, ${outcome}, ${outcome === "rejected-unverified" ? null : "none"}, 'record-match', ${emis.staffId}, '2026-11-20T10:00:00Z')`;
         return request!.id;
       };
       const sian = await decided(NHS.welsh, "opt-out-recorded");
