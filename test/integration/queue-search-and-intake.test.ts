@@ -3,7 +3,8 @@ import type { StaffRole } from "../../app/domain/roles";
 import { submitPatientRequest } from "../../app/services/patient-requests.server";
 import { findPatients } from "../../app/services/patient-search.server";
 import { addPractice } from "../../app/services/practices.server";
-import { assignRequest, getRequestReview, takeReviewStep } from "../../app/services/request-review.server";
+import { getRequestReview } from "../../app/services/request-review.server";
+import { assignRequest, takeReviewStep } from "../../app/services/request-steps.server";
 import { openRequestQueue } from "../../app/services/review-queue.server";
 import type { StaffContext } from "../../app/services/staff-session.server";
 import { enterRequestForPatient } from "../../app/services/staff-requests.server";
@@ -262,7 +263,7 @@ describe("finding, linking and entering requests", () => {
       expect(new Date(row!.received_at).toISOString()).toBe("2026-11-18T12:00:00.000Z");
       const review = (await getRequestReview(as("reception"), result.requestId, NOW))!;
       expect(review.submissions[0]).toMatchObject({ channel: "paper", takenBy: "Rita Reception", enteredBy: "Dr Clare Clinician" });
-      expect(Object.fromEntries(review.submissions[0]!.answers)).toEqual({ identityCheck: "photo-id", notes: "Handed in a form" });
+      expect(review.submissions[0]!.answers).toEqual({ identityCheck: "photo-id", notes: "Handed in a form" });
       expect((await auditOf("request.received")).at(-1)).toMatchObject({ actor_id: as("clinician").user.id, actor_role: "clinician", subject_id: result.requestId, summary: { channel: "paper", takenBy: as("reception").user.id } });
       // It follows the same workflow: waiting 3 days on the queue.
       const item = (await openRequestQueue(as("reception"), {}, NOW)).items.find((i) => i.id === result.requestId);
