@@ -100,10 +100,12 @@ describe("reports", () => {
         insert into requests (practice_id, reference, kind, state, identity_match, channel, received_at)
         values (${practiceId}, ${ref}, ${kind}, ${state}, 'none', 'online-form', ${receivedAt}::timestamptz) returning id`;
       if (decision) {
-        // No patient on the decisions, so they leave the list's figures alone.
+        // No patient on the decisions, so they leave the list's figures alone. Each is a decision the
+        // database accepts: an opt-out switches access off, a grant gives prospective record access.
+        const [outcome, accessLevel] = kind === "opt-out" ? ["opt-out-recorded", "none"] : ["granted", "prospective-record"];
         await db.admin`
           insert into decisions (practice_id, request_id, outcome, access_level, identity_method, decided_by, decided_at, actioned_at)
-          values (${practiceId}, ${row!.id}, ${kind === "opt-out" ? "opt-out-recorded" : "granted"}, 'none', 'record-match', ${user!.id},
+          values (${practiceId}, ${row!.id}, ${outcome}, ${accessLevel}, 'record-match', ${user!.id},
                   ${decision.decidedAt}::timestamptz, ${decision.actionedAt ?? null}::timestamptz)`;
       }
     };
