@@ -44,6 +44,11 @@ export const lettersPageContent = {
   registrationLinkHint: "For patients who cannot prove who they are in the NHS App with photo ID.",
   messageLink: "A message by post for one patient",
   messageLinkHint: "The opt-out announcement or the invitation to ask for access, on paper.",
+  outcomeLettersHeading: "Outcome letters to print",
+  outcomeLettersIntro:
+    "Patients to be told the outcome of their request by post, because no email on record may be used for it. Open each request to print its letter.",
+  noOutcomeLetters: "There are no outcome letters waiting.",
+  outcomeLettersHead: ["Request", "Patient", "Letter", "Waiting since"],
   campaignsHeading: "Campaign letters",
   campaignsIntro: "Patients in a campaign with no email address need the message by post.",
   campaignsHead: ["Campaign", "Started", "Letters", ""],

@@ -203,3 +203,26 @@ export async function markLetterBatchPrinted(tx: Tx, practiceId: string, batchId
     where practice_id = ${practiceId} and batch_id = ${batchId}`;
   return true;
 }
+
+export interface WaitingOutcomeLetter {
+  requestId: string;
+  reference: string;
+  patientName: string;
+  templateKey: TemplateKey;
+  queuedAt: Date;
+}
+
+/** Outcome messages queued as letters (no email may be used) and not yet printed, oldest first. */
+export async function listWaitingOutcomeLetters(tx: Tx, practiceId: string): Promise<WaitingOutcomeLetter[]> {
+  const rows = await tx<{ requestId: string; reference: string; patientName: string; templateKey: TemplateKey; queuedAt: string }[]>`
+    select m.request_id as "requestId", r.reference, p.given_name || ' ' || p.family_name as "patientName",
+           m.template_key as "templateKey", m.created_at as "queuedAt"
+    from messages m
+    join requests r on r.id = m.request_id
+    join patients p on p.id = m.patient_id
+    where m.practice_id = ${practiceId} and m.channel = 'letter' and m.request_id is not null and m.campaign_id is null
+      and m.status = 'queued' and m.template_key::text like 'outcome-%'
+      and not exists (select 1 from letters l where l.message_id = m.id)
+    order by m.created_at, m.id`;
+  return rows.map((row) => ({ ...row, queuedAt: instant(row.queuedAt) }));
+}

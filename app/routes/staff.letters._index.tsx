@@ -62,6 +62,25 @@ export default function LettersPage() {
           <p className="nhsuk-body-s">{content.messageLinkHint}</p>
         </li>
       </ul>
+      <h2>{content.outcomeLettersHeading}</h2>
+      <p>{content.outcomeLettersIntro}</p>
+      {overview.outcomeLetters.length === 0 ? (
+        <p>{content.noOutcomeLetters}</p>
+      ) : (
+        <Table
+          caption={content.outcomeLettersHeading}
+          captionSize="s"
+          head={content.outcomeLettersHead}
+          rows={overview.outcomeLetters.map((letter) => [
+            <a key={letter.requestId} href={`/staff/requests/${letter.requestId}`}>
+              {letter.reference}
+            </a>,
+            letter.patientName,
+            templateName(letter.templateKey),
+            formatUkDateTime(letter.queuedAt),
+          ])}
+        />
+      )}
       <h2>{content.campaignsHeading}</h2>
       <p>{content.campaignsIntro}</p>
       {overview.campaigns.length === 0 ? (

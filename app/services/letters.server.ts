@@ -18,8 +18,6 @@ import {
 } from "../domain/letters";
 import {
   isCampaignTemplateKey,
-  optOutScopeOf,
-  outcomeTemplateFor,
   practiceContact,
   templateCarriesPersonalLink,
   type CampaignTemplateKey,
@@ -39,6 +37,8 @@ import {
   letterPatientOf,
   listLetterPatientsByNhsNumber,
   listRegistrationFacts,
+  listWaitingOutcomeLetters,
+  type WaitingOutcomeLetter,
   markLetterBatchPrinted,
   type LetterBatchRow,
   type LetterPatient,
@@ -47,7 +47,7 @@ import { upsertPersonalLinks } from "../models/outbox.server";
 import { appendAuditEventSql } from "../models/audit.server";
 import { getDecisionOfRequest } from "../models/decisions.server";
 import { getPatientByNhsNumber } from "../models/patients.server";
-import { getPatientForReview, getRequestForReview } from "../models/request-review.server";
+import { getMessageProgress, getPatientForReview, getRequestForReview } from "../models/request-review.server";
 import { getPracticeById } from "../models/practices.server";
 import { accessStateOfPatient, buildHistories } from "./access-states.server";
 import { campaignVariables, listPracticeCampaignSummaries } from "./campaigns.server";
@@ -444,31 +444,37 @@ export async function prepareSingleMessageLetter(
 
 
 /**
- * The outcome of a decision as a letter, for a patient with no email on record (or who asks for
- * paper). The same rule as the outcome email (DESIGN §2 "Safeguarding"): nothing for a request
- * rejected as unverified, and for a patient with an active 104 only when their contact details
- * are private to them. The patient, the template and its values, or the problem.
+ * The outcome of a decision as a letter. The outcome message is queued when the outcome is true
+ * (request-steps.server.ts), as a letter when the request's contact rule allows no email: that
+ * letter is printed here. For a patient told by email, this prints a paper copy of the same words.
+ * Nothing before the outcome is due, and nothing for a request rejected as unverified.
  */
 type OutcomeLetterCheck =
   | { problem: string }
-  | { problem?: undefined; patient: LetterPatient; templateKey: TemplateKey; requestId: string; variables: Record<string, string> };
+  | { problem?: undefined; patient: LetterPatient; templateKey: TemplateKey; variables: Record<string, string>; queuedLetterId: string | null };
 
 async function checkOutcomeLetter(actor: LetterActor, requestId: string): Promise<OutcomeLetterCheck> {
   return withPractice(actor.practiceId, async (tx): Promise<OutcomeLetterCheck> => {
     const request = await getRequestForReview(tx, actor.practiceId, requestId);
     if (!request) return { problem: "There is no such request." };
     const decision = await getDecisionOfRequest(tx, actor.practiceId, requestId);
-    const templateKey = decision ? outcomeTemplateFor(decision.outcome, optOutScopeOf(decision.optOutScope)) : null;
-    if (!decision || !templateKey || !request.patientId) return { problem: "This request has no outcome to tell the patient by letter." };
+    if (!decision || !request.patientId || decision.outcome === "rejected-unverified") {
+      return { problem: "This request has no outcome to tell the patient by letter." };
+    }
+    const message = decision.outcomeMessageId ? await getMessageProgress(tx, actor.practiceId, decision.outcomeMessageId) : null;
+    if (!message || message.status === "cancelled") {
+      return { problem: "The patient is told once the change is marked done in the clinical system: there is nothing to tell them yet." };
+    }
     const record = await getPatientForReview(tx, actor.practiceId, request.patientId);
     const patient = letterPatientOf(record!);
     const why = whyNoLetter(patient);
     if (why) return { problem: `${why}.` };
-    const { enhancedReview } = await accessStateOfPatient(tx, actor.practiceId, patient.id);
-    if (enhancedReview && !record!.contactIsPrivate) {
-      return { problem: "This patient's contact details are not marked private to them: tell them the outcome another way, such as in person." };
-    }
-    return { patient, templateKey, requestId: request.id, variables: { date: formatLongUkDate(decision.decidedAt) } };
+    return {
+      patient,
+      templateKey: message.templateKey,
+      variables: { date: formatLongUkDate(decision.actionedAt ?? decision.decidedAt) },
+      queuedLetterId: message.channel === "letter" ? message.id : null,
+    };
   });
 }
 
@@ -482,9 +488,12 @@ export async function prepareOutcomeLetter(actor: LetterActor, requestId: string
   const check = await checkOutcomeLetter(actor, requestId);
   if (check.problem !== undefined) return { ok: false, problems: [{ row: null, field: null, message: check.problem }] };
   const { patient, templateKey, variables } = check;
-  const messageId = await withPracticeSql(actor.practiceId, (tx) =>
-    insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, requestId, templateKey, variables }),
-  );
+  // The queued letter itself when there is one; a paper copy of an email is a letter row of its own.
+  const messageId =
+    check.queuedLetterId ??
+    (await withPracticeSql(actor.practiceId, (tx) =>
+      insertLetterMessage(tx, { practiceId: actor.practiceId, patientId: patient.id, requestId, templateKey, variables }),
+    ));
   return prepareMessageLetters(
     actor,
     { templateKey, campaignId: null, plans: [{ patient, messageId, variables }], largePrint: options.largePrint, fileName: `outcome-letter-${patient.nhsNumber}-${fileDay(now)}.pdf` },
@@ -522,11 +531,18 @@ export interface CampaignLetters {
   letters: number;
 }
 
-/** The letters page: campaigns with patients who need a letter, and the batches produced. */
-export async function lettersOverview(context: StaffContext): Promise<{ batches: LetterBatchRow[]; campaigns: CampaignLetters[] }> {
-  const [batches, campaigns] = await Promise.all([listBatches(context), listPracticeCampaignSummaries(context.practice.id)]);
+/** The letters page: outcome letters waiting, campaigns with patients who need a letter, and the batches produced. */
+export async function lettersOverview(
+  context: StaffContext,
+): Promise<{ batches: LetterBatchRow[]; campaigns: CampaignLetters[]; outcomeLetters: WaitingOutcomeLetter[] }> {
+  const [batches, campaigns, outcomeLetters] = await Promise.all([
+    listBatches(context),
+    listPracticeCampaignSummaries(context.practice.id),
+    withPracticeSql(context.practice.id, (tx) => listWaitingOutcomeLetters(tx, context.practice.id)),
+  ]);
   return {
     batches,
+    outcomeLetters,
     campaigns: campaigns
       .filter((c) => c.counts.letters > 0)
       .map((c) => ({ id: c.id, templateKey: c.templateKey, createdAt: c.createdAt, startedAt: c.startedAt, letters: c.counts.letters })),

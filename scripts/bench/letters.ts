@@ -5,6 +5,8 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import { withPractice } from "../../db/tenancy.server";
 import { logLine } from "../../app/cli/output";
+import { ukLocalDay } from "../../app/domain/calendar";
+import { ageOn, PROGRAMME_MIN_AGE } from "../../app/domain/eligibility";
 import { syntheticPatients } from "../../app/domain/synthetic-patients";
 import { upsertPatients } from "../../app/models/patients.server";
 import { prepareRegistrationLetters } from "../../app/services/letters.server";
@@ -25,7 +27,11 @@ const TARGET_PAGES_PER_SECOND = 100;
 export async function runLettersBenchmark(): Promise<Figure[]> {
   const practice = await createBenchmarkPractice();
   logLine(`Adding ${LETTERS.toLocaleString("en-GB")} patients to ${practice.odsCode}…`);
-  const list = syntheticPatients({ seed: `bench-letters-${practice.id}`, count: LETTERS });
+  // Registration letters go only to patients of 16 and over: enough synthetic patients to find that many.
+  const today = ukLocalDay(new Date());
+  const list = syntheticPatients({ seed: `bench-letters-${practice.id}`, count: Math.ceil(LETTERS * 1.5) })
+    .filter((p) => ageOn(p.dateOfBirth, today) >= PROGRAMME_MIN_AGE)
+    .slice(0, LETTERS);
   await withPractice(practice.id, (tx) =>
     upsertPatients(
       tx,
