@@ -1,7 +1,36 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection } from "../../db/client.server";
 import { applyMigrations } from "../../db/migrate.server";
 import { createEmptyDatabase } from "../helpers/test-database";
+
+const MIGRATIONS = path.resolve("db/migrations");
+
+/** Applies the committed migrations up to and including `lastTag`, as a database deployed then has them. */
+async function migrateUpTo(url: string, lastTag: string): Promise<void> {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const last = journal.entries.findIndex((e) => e.tag === lastTag);
+  if (last < 0) throw new Error(`no migration ${lastTag}`);
+  const entries = journal.entries.slice(0, last + 1);
+  const folder = mkdtempSync(path.join(os.tmpdir(), "portal-migrations-"));
+  try {
+    mkdirSync(path.join(folder, "meta"));
+    writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify({ ...journal, entries }));
+    for (const { tag } of entries) copyFileSync(path.join(MIGRATIONS, `${tag}.sql`), path.join(folder, `${tag}.sql`));
+    const connection = createConnection(url, { max: 1 });
+    try {
+      await migrate(connection.db, { migrationsFolder: folder });
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 describe("migrations", () => {
   let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
@@ -70,5 +99,80 @@ describe("migrations", () => {
       sql`insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth)
           values (${practice!.id}, '999 123 4567', 'Ann', 'Lee', '1980-01-01')`,
     ).rejects.toThrow(/patients_nhs_number_digits/);
+  });
+});
+
+describe("migration 0009 (decisions safe by construction) on a database in use", () => {
+  let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
+  let sql: postgres.Sql;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+    sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    await migrateUpTo(database.url, "0008_staff_sign_in_and_invitations");
+    // Decisions as the portal recorded them before 0009: one grant to a patient with a 104, with no
+    // counselling record and an access level the new checks refuse; one opt-out for a patient with no codes.
+    const [practice] = await sql<{ id: string }[]>`
+      insert into practices (ods_code, name, clinical_system) values ('M09001', 'Before Surgery', 'emis') returning id`;
+    ids.practice = practice!.id;
+    const [staff] = await sql<{ id: string }[]>`insert into staff_users (email, name, status) values ('old@example.org', 'Old Hand', 'active') returning id`;
+    ids.staff = staff!.id;
+    for (const [key, nhsNumber, code] of [["atRisk", "9434765919", "104"], ["plain", "9434765870", null]] as const) {
+      const [patient] = await sql<{ id: string }[]>`
+        insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth)
+        values (${ids.practice!}, ${nhsNumber}, 'Ann', 'Lee', '1980-01-01') returning id`;
+      ids[key] = patient!.id;
+      if (code) {
+        await sql`insert into coded_entries (practice_id, patient_id, code, recorded_on, source) values (${ids.practice!}, ${patient!.id}, ${code}, '2024-01-10', 'import')`;
+      }
+    }
+    const decide = async (reference: string, patientId: string, kind: string, outcome: string, code: string | null, level: string) => {
+      const [request] = await sql<{ id: string }[]>`
+        insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
+        values (${ids.practice!}, ${reference}, ${kind}, 'decided', ${patientId}, 'full', 'online-form') returning id`;
+      const [decision] = await sql<{ id: string }[]>`
+        insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, decided_by)
+        values (${ids.practice!}, ${request!.id}, ${patientId}, ${outcome}, ${code}, ${level}, 'record-match', ${ids.staff!}) returning id`;
+      return { request: request!.id, decision: decision!.id };
+    };
+    const granted = await decide("RQ-OLD0-0001", ids.atRisk!, "opt-in", "granted", null, "none");
+    const optedOut = await decide("RQ-OLD0-0002", ids.plain!, "opt-out", "opt-out-recorded", "103", "none");
+    Object.assign(ids, { grantRequest: granted.request, grant: granted.decision, optOutRequest: optedOut.request, optOut: optedOut.decision });
+
+    await applyMigrations(database.url);
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await database?.drop();
+  });
+
+  it("keeps every earlier decision exactly as recorded, marked legacy, outside the new checks", async () => {
+    const rows = await sql<{ id: string; outcome: string; code_to_enter: string | null; access_level: string; legacy: boolean; had_active_104: boolean }[]>`
+      select id, outcome, code_to_enter, access_level, legacy, had_active_104 from decisions order by decided_at, id`;
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { id: ids.grant, outcome: "granted", code_to_enter: null, access_level: "none", legacy: true, had_active_104: true },
+        { id: ids.optOut, outcome: "opt-out-recorded", code_to_enter: "103", access_level: "none", legacy: true, had_active_104: false },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
+  it("remembers that a request about a patient with a 104 needs private contact", async () => {
+    const requests = await sql<{ id: string; had_active_104: boolean }[]>`select id, had_active_104 from requests`;
+    expect(Object.fromEntries(requests.map((r) => [r.id, r.had_active_104]))).toEqual({ [ids.grantRequest!]: true, [ids.optOutRequest!]: false });
+  });
+
+  it("lets a legacy decision still be worked (marked done, superseded), while refusing the same contradiction in a new one", async () => {
+    await sql`update decisions set actioned_at = now(), actioned_by = decided_by where id = ${ids.grant!}`;
+    await sql`update decisions set superseded_at = now(), superseded_by = decided_by, superseded_reason = 'Corrected' where id = ${ids.grant!}`;
+    const [row] = await sql<{ legacy: boolean; actioned: boolean; superseded: boolean }[]>`
+      select legacy, actioned_at is not null as actioned, superseded_at is not null as superseded from decisions where id = ${ids.grant!}`;
+    expect(row).toEqual({ legacy: true, actioned: true, superseded: true });
+    await expect(
+      sql`insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, decided_by)
+          values (${ids.practice!}, ${ids.grantRequest!}, ${ids.atRisk!}, 'granted', null, 'none', 'record-match', ${ids.staff!})`,
+    ).rejects.toThrow(/decisions_outcome_code_level/);
   });
 });
