@@ -1,159 +1,91 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DecisionDraft } from "../../app/domain/access-decision";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../app/services/demo-practice.server";
-import type { StaffRole } from "../../app/domain/roles";
-import { addPractice } from "../../app/services/practices.server";
-import { getRequestReview, takeReviewStep, type DecisionInput } from "../../app/services/request-review.server";
-import type { StaffContext } from "../../app/services/staff-session.server";
+import { getRequestReview } from "../../app/services/request-review.server";
+import { takeReviewStep } from "../../app/services/request-steps.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
+import { addPatient, addReviewPractice, draft, placeRequest, requestReader, type ReviewPractice } from "../helpers/review-fixtures";
 import { StaffClient } from "../helpers/staff-http";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
+const RECEIVED = new Date("2026-11-18T10:00:00Z");
 
-const OPT_OUT_DECISION: DecisionInput = {
-  outcome: "opt-out-recorded",
-  codeToEnter: "103",
-  accessLevel: "none",
-  identityMethod: "record-match",
-  notes: null,
-  counselledOn: null,
-  counsellingMethod: null,
-};
+const OPT_OUT_DECISION: DecisionDraft = draft("opt-out-recorded");
 
-const GRANT: DecisionInput = {
-  outcome: "granted",
-  codeToEnter: "106",
-  accessLevel: "prospective-record",
+const GRANT: DecisionDraft = draft("granted", {
   identityMethod: "known-to-staff",
   notes: "Discussed by phone; happy to proceed.",
-  counselledOn: "2026-11-20",
-  counsellingMethod: "phone",
-};
+  counselling: { on: "2026-11-20", method: "phone", heldBy: "Dr Clare Clinician", note: "Talked through what the record shows." },
+});
 
 describe("reviewing a request", () => {
   let db: TestDatabase;
-  let practiceId = "";
-  const staff: Partial<Record<StaffRole, StaffContext>> = {};
-  let nhsNumberSeq = 0;
-  const NHS_NUMBERS = ["9434765919", "9434765870", "9434765862", "9434765854", "9434765846"];
-
-  function as(role: StaffRole): StaffContext {
-    return staff[role]!;
-  }
-
-  async function addPatient(fields: { email: string | null; codes?: { code: string; on: string }[]; contactIsPrivate?: boolean }) {
-    const [patient] = await db.admin<{ id: string }[]>`
-      insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth, email, contact_is_private, online_account)
-      values (${practiceId}, ${NHS_NUMBERS[nhsNumberSeq++]!}, 'Ada', 'Lovelace', '1970-01-01', ${fields.email},
-              ${fields.contactIsPrivate ?? false}, true)
-      returning id`;
-    for (const entry of fields.codes ?? []) {
-      await db.admin`
-        insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
-        values (${practiceId}, ${patient!.id}, ${entry.code}, ${entry.on}, 'seed')`;
-    }
-    return patient!.id;
-  }
-
-  async function addRequest(reference: string, kind: string, state: string, patientId: string | null) {
-    const [request] = await db.admin<{ id: string }[]>`
-      insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
-      values (${practiceId}, ${reference}, ${kind}, ${state}, ${patientId}, ${patientId ? "full" : "none"}, 'online-form')
-      returning id`;
-    await db.admin`
-      insert into request_submissions (practice_id, request_id, answers)
-      values (${practiceId}, ${request!.id}, ${db.admin.json({
-        answers: { familyName: "<script>alert(1)</script>" },
-        channel: "online-form",
-        shownReference: reference,
-        identity: { match: patientId ? "full" : "none", candidateIds: [], reasons: [] },
-      })})`;
-    return request!.id;
-  }
-
-  async function auditActions(requestId: string) {
-    const rows = await db.admin<{ action: string; actor_role: string }[]>`
-      select action, actor_role from audit_events where subject_id = ${requestId} order by id`;
-    return rows.map((r) => `${r.actor_role}:${r.action}`);
-  }
+  let practice: ReviewPractice;
+  let read: ReturnType<typeof requestReader>;
+  const as = (role: Parameters<ReviewPractice["as"]>[0]) => practice.as(role);
+  const addRequest = (reference: string, kind: "opt-out" | "opt-in", state: "identity-check" | "triage" | "clinician-review", patientId: string | null) =>
+    placeRequest(practice.id, { reference, kind, state, patientId, receivedAt: RECEIVED, answers: { familyName: "<script>alert(1)</script>" } });
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const added = await addPractice({ odsCode: "R10001", name: "Review Road Surgery", clinicalSystem: "emis" });
-    if (!added.ok) throw new Error("could not add the practice");
-    practiceId = added.practice.id;
-    for (const [role, name] of [
-      ["reception", "Rita Reception"],
-      ["clinician", "Dr Clare Clinician"],
-    ] as const) {
-      const [user] = await db.admin<{ id: string }[]>`
-        insert into staff_users (email, name, status) values (${`${role}@example.org`}, ${name}, 'active') returning id`;
-      await db.admin`insert into staff_memberships (staff_user_id, practice_id, role) values (${user!.id}, ${practiceId}, ${role})`;
-      staff[role] = {
-        sessionTokenHash: "unused",
-        user: { id: user!.id, name, email: `${role}@example.org` },
-        practice: { id: practiceId, odsCode: "R10001", name: "Review Road Surgery", clinicalSystem: "emis", goLiveDate: "2023-10-31" },
-        role,
-        memberships: [],
-        developmentMail: false,
-      };
-    }
+    practice = await addReviewPractice("R10001", "Review Road Surgery");
+    read = requestReader(db);
   });
   afterAll(async () => {
     await db?.drop();
   });
 
   it("refuses a receptionist deciding an opt-in from a patient with an active 104, whatever the form says", async () => {
-    const patientId = await addPatient({ email: "ada@example.org", codes: [{ code: "104", on: "2024-01-10" }] });
-    const requestId = await addRequest("RQ-ATRK-0001", "opt-in", "clinician-review", patientId);
+    const patient = await addPatient(practice.id, { email: "ada@example.org", codes: [{ code: "104", on: "2024-01-10" }] });
+    const requestId = await addRequest("RQ-ATRK-0001", "opt-in", "clinician-review", patient.id);
 
     const review = await getRequestReview(as("reception"), requestId, NOW);
-    expect(review!.decide!.outcomes).toEqual([]);
+    expect(review!.decide!.choices).toEqual([]);
     expect(review!.decide!.refusal).toMatch(/Only a clinician/);
 
-    const result = await takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", decision: GRANT } }, NOW);
+    const result = await takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", draft: GRANT } }, NOW);
     expect(result).toEqual({ ok: false, kind: "refused", reason: expect.stringMatching(/Only a clinician/) as unknown });
-    const [request] = await db.admin<{ state: string; version: number }[]>`select state, version from requests where id = ${requestId}`;
-    expect(request).toEqual({ state: "clinician-review", version: 1 });
-    expect(await db.admin`select 1 from decisions where request_id = ${requestId}`).toHaveLength(0);
-    expect(await db.admin`select 1 from messages where request_id = ${requestId}`).toHaveLength(0);
-    expect(await auditActions(requestId)).toEqual(["reception:request.viewed", "reception:request.step-refused"]);
+    expect(await read.request(requestId)).toMatchObject({ state: "clinician-review", version: 1 });
+    expect(await read.decisions(requestId)).toHaveLength(0);
+    expect(await read.messages(requestId)).toHaveLength(0);
+    expect(await read.auditActions(requestId)).toEqual(["reception:request.viewed", "reception:request.step-refused"]);
 
     // Also refused from triage: it must go to a clinician first.
-    const fromTriage = await addRequest("RQ-ATRK-0002", "opt-in", "triage", patientId);
-    const refused = await takeReviewStep(as("reception"), { requestId: fromTriage, version: 1, step: { kind: "decide", decision: GRANT } }, NOW);
-    expect(refused.ok).toBe(false);
+    const fromTriage = await addRequest("RQ-ATRK-0002", "opt-in", "triage", patient.id);
+    const refused = await takeReviewStep(as("reception"), { requestId: fromTriage, version: 1, step: { kind: "decide", draft: GRANT } }, NOW);
+    expect(refused).toMatchObject({ ok: false, kind: "refused" });
+    expect(await read.decisions(fromTriage)).toHaveLength(0);
   });
 
   it("takes a 104 patient's opt-in through counselling to a clinician's decision, auditing every step", async () => {
-    const patientId = await addPatient({
-      email: "private@example.org",
-      contactIsPrivate: true,
-      codes: [{ code: "104", on: "2024-01-10" }],
-    });
-    const requestId = await addRequest("RQ-ATRK-0003", "opt-in", "triage", patientId);
-    const step = (role: StaffRole, version: number, s: Parameters<typeof takeReviewStep>[1]["step"]) =>
+    const patient = await addPatient(practice.id, { email: "private@example.org", contactIsPrivate: true, codes: [{ code: "104", on: "2024-01-10" }] });
+    const requestId = await addRequest("RQ-ATRK-0003", "opt-in", "triage", patient.id);
+    const step = (role: "reception" | "clinician", version: number, s: Parameters<typeof takeReviewStep>[1]["step"]) =>
       takeReviewStep(as(role), { requestId, version, step: s }, NOW);
 
     expect(await step("reception", 1, { kind: "move", to: "clinician-review" })).toEqual({ ok: true });
     expect(await step("clinician", 2, { kind: "move", to: "counselling", counselling: { on: "2026-11-20", method: "phone" } })).toEqual({ ok: true });
-    expect(await step("clinician", 3, { kind: "decide", decision: GRANT })).toEqual({ ok: true });
+    expect(await step("clinician", 3, { kind: "decide", draft: GRANT })).toEqual({ ok: true });
 
     const review = await getRequestReview(as("reception"), requestId, NOW);
-    expect(review!.request.state).toBe("decided");
+    expect(review!.request).toMatchObject({ state: "decided", hadActive104: true });
     expect(review!.counselling).toEqual({ on: "2026-11-20", method: "phone" });
-    expect(review!.clinicalStep).toMatchObject({ kind: "action", phase: "after-go-live", changeAccessByHand: true });
+    expect(review!.current!.decision).toMatchObject({ outcome: "granted", codeToEnter: "106", accessLevel: "prospective-record", counsellingHeldBy: "Dr Clare Clinician" });
+    expect(review!.current!.clinicalStep).toMatchObject({ kind: "action", phase: "after-go-live", changeAccessByHand: true });
+    expect(review!.current!.told).toEqual({ state: "not-yet", messageId: null });
     expect(review!.markActioned).toEqual({ ok: true });
 
     expect(await step("reception", 4, { kind: "mark-actioned" })).toEqual({ ok: true });
+    expect(await read.outcomeMessages(requestId)).toMatchObject([{ template_key: "outcome-access-granted", channel: "email", to_address: "private@example.org" }]);
     expect(await step("reception", 5, { kind: "close" })).toEqual({ ok: true });
     const [decision] = await db.admin<{ actioned_by: string; actioned_at: Date | null; patient_told_at: Date | null }[]>`
       select actioned_by, actioned_at, patient_told_at from decisions where request_id = ${requestId}`;
     expect(decision!.actioned_by).toBe(as("reception").user.id);
     expect(decision!.actioned_at).not.toBeNull();
     expect(decision!.patient_told_at).not.toBeNull();
-    expect(await auditActions(requestId)).toEqual([
+    expect(await read.auditActions(requestId)).toEqual([
       "reception:request.moved",
       "clinician:request.moved",
       "clinician:request.decided",
@@ -164,12 +96,12 @@ describe("reviewing a request", () => {
   });
 
   it("gives one decision and one clear conflict when two people decide one request at once", async () => {
-    const patientId = await addPatient({ email: "grace@example.org" });
-    const requestId = await addRequest("RQ-RACE-0001", "opt-out", "triage", patientId);
+    const patient = await addPatient(practice.id, { email: "grace@example.org" });
+    const requestId = await addRequest("RQ-RACE-0001", "opt-out", "triage", patient.id);
 
     const results = await Promise.all([
-      takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", decision: OPT_OUT_DECISION } }, NOW),
-      takeReviewStep(as("clinician"), { requestId, version: 1, step: { kind: "decide", decision: OPT_OUT_DECISION } }, NOW),
+      takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", draft: OPT_OUT_DECISION } }, NOW),
+      takeReviewStep(as("clinician"), { requestId, version: 1, step: { kind: "decide", draft: OPT_OUT_DECISION } }, NOW),
     ]);
 
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -180,18 +112,19 @@ describe("reviewing a request", () => {
     expect(conflict.theirChanges.map((c) => c.action)).toEqual(["request.decided"]);
     expect(conflict.theirChanges[0]!.actorName).toMatch(/Rita Reception|Dr Clare Clinician/);
 
-    expect(await db.admin`select 1 from decisions where request_id = ${requestId}`).toHaveLength(1);
-    const [request] = await db.admin<{ state: string; version: number }[]>`select state, version from requests where id = ${requestId}`;
-    expect(request).toEqual({ state: "decided", version: 2 });
+    expect(await read.decisions(requestId)).toHaveLength(1);
+    expect(await read.request(requestId)).toMatchObject({ state: "decided", version: 2 });
   });
 
-  it("queues exactly one outcome email, to the email on record", async () => {
-    const patientId = await addPatient({ email: "on-record@example.org" });
-    const requestId = await addRequest("RQ-MAIL-0001", "opt-out", "triage", patientId);
+  it("queues exactly one outcome email, to the email on record, once the opt-out is done in the clinical system", async () => {
+    const patient = await addPatient(practice.id, { email: "on-record@example.org" });
+    const requestId = await addRequest("RQ-MAIL-0001", "opt-out", "triage", patient.id);
 
-    expect(await takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", decision: OPT_OUT_DECISION } }, NOW)).toEqual({ ok: true });
+    expect(await takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", draft: OPT_OUT_DECISION } }, NOW)).toEqual({ ok: true });
+    expect(await read.messages(requestId)).toEqual([]);
+    expect(await takeReviewStep(as("reception"), { requestId, version: 2, step: { kind: "mark-actioned" } }, NOW)).toEqual({ ok: true });
     // A stale second attempt writes nothing more.
-    const again = await takeReviewStep(as("reception"), { requestId, version: 1, step: { kind: "decide", decision: OPT_OUT_DECISION } }, NOW);
+    const again = await takeReviewStep(as("reception"), { requestId, version: 2, step: { kind: "mark-actioned" } }, NOW);
     expect(again).toMatchObject({ ok: false, kind: "conflict" });
 
     const sent = await db.admin<{ to_address: string; template_key: string; variables: Record<string, string>; patient_id: string }[]>`
@@ -201,31 +134,28 @@ describe("reviewing a request", () => {
         to_address: "on-record@example.org",
         template_key: "outcome-opt-out-recorded",
         variables: { date: "21 November 2026" },
-        patient_id: patientId,
+        patient_id: patient.id,
       },
     ]);
-    expect(await auditActions(requestId)).toEqual(["reception:request.decided"]);
+    expect(await read.auditActions(requestId)).toEqual(["reception:request.decided", "reception:request.actioned"]);
   });
 
-  it("refuses a code that does not go with the outcome, and writes nothing but the refusal", async () => {
-    const patientId = await addPatient({ email: "mismatch@example.org" });
-    const requestId = await addRequest("RQ-CODE-0001", "opt-out", "triage", patientId);
-    const result = await takeReviewStep(
-      as("reception"),
-      { requestId, version: 1, step: { kind: "decide", decision: { ...OPT_OUT_DECISION, codeToEnter: "106" } } },
-      NOW,
-    );
-    expect(result).toMatchObject({ ok: false, kind: "refused" });
-    expect(await db.admin`select 1 from decisions where request_id = ${requestId}`).toHaveLength(0);
-    expect(await auditActions(requestId)).toEqual(["reception:request.step-refused"]);
+  it("refuses an outcome that does not go with the request's kind, and writes nothing but the refusal", async () => {
+    const patient = await addPatient(practice.id, { email: "mismatch@example.org" });
+    const requestId = await addRequest("RQ-CODE-0001", "opt-out", "triage", patient.id);
+    const result = await takeReviewStep(as("clinician"), { requestId, version: 1, step: { kind: "decide", draft: GRANT } }, NOW);
+    expect(result).toEqual({ ok: false, kind: "refused", reason: expect.stringMatching(/does not apply to an opt-out request/) as unknown });
+    expect(await read.decisions(requestId)).toHaveLength(0);
+    expect(await read.request(requestId)).toMatchObject({ state: "triage", version: 1 });
+    expect(await read.auditActions(requestId)).toEqual(["clinician:request.step-refused"]);
   });
 
   it("shows an unmatched request's submissions as received, with no patient", async () => {
     const requestId = await addRequest("RQ-NOID-0001", "opt-out", "identity-check", null);
     const review = await getRequestReview(as("reception"), requestId, NOW);
     expect(review!.patient).toBeNull();
-    expect(review!.submissions[0]!.answers).toEqual([["familyName", "<script>alert(1)</script>"]]);
-    expect(review!.decide!.outcomes).toEqual(["rejected-unverified"]);
+    expect(review!.submissions[0]!.answers).toEqual({ familyName: "<script>alert(1)</script>" });
+    expect(review!.decide!.choices.map((c) => c.outcome)).toEqual(["rejected-unverified"]);
     expect(review!.moves).toEqual([{ to: "triage", check: { ok: false, reason: expect.stringMatching(/Confirm the patient's identity/) as unknown } }]);
   });
 });
@@ -280,8 +210,6 @@ describe("the request page over HTTP", () => {
       intent: "decide",
       version: "1",
       outcome: "opt-out-recorded",
-      toEnter: "103",
-      accessLevel: "none",
       identityMethod: "record-match",
       notes: "Phoned to confirm",
     });
@@ -297,8 +225,6 @@ describe("the request page over HTTP", () => {
       intent: "decide",
       version: "1",
       outcome: "rejected-unverified",
-      toEnter: "none",
-      accessLevel: "none",
       identityMethod: "not-verified",
       notes: "My own careful note",
     });
