@@ -9,7 +9,7 @@ import type { AccessLevel } from "./clinical-system-steps";
 import type { CodeKey } from "./codes";
 import { ageOn, PROGRAMME_MIN_AGE } from "./eligibility";
 import type { TemplateKey } from "./message-templates";
-import type { Actor } from "./roles";
+import { isStaffRole, type Actor } from "./roles";
 import { needsClinicalSystemAction, OUTCOMES_BY_KIND, type DecisionOutcome, type RequestKind } from "./request-workflow";
 
 /** How staff confirmed who the patient is before deciding. */
@@ -115,6 +115,12 @@ export function deriveClinicalChange(input: {
   outcome: DecisionOutcome;
   optOutScope: OptOutScope | null;
   patientState: AccessState | null;
+  /**
+   * The request's sticky flag. A patient's own 103 outranks their 104 in the access state, so
+   * "declined" can hide an active 104: a grant then needs a 106 as well, or the 104 would stand
+   * against the access given by hand.
+   */
+  hadActive104: boolean;
 }): ClinicalChange {
   const { outcome, patientState } = input;
   switch (outcome) {
@@ -139,6 +145,14 @@ export function deriveClinicalChange(input: {
         : { codeToEnter: code, accessLevel: "none", otherLevels: [], why: `${codeWhy}; the patient asked for no online access.` };
     }
     case "granted": {
+      if (patientState === "declined" && input.hadActive104) {
+        return {
+          codeToEnter: "106",
+          accessLevel: "prospective-record",
+          otherLevels: [],
+          why: "The patient's 103 stays on their record, so record access is switched on by hand; a 106 lifts the 104 they had during this request.",
+        };
+      }
       if (patientState !== null && HAS_ACTIVE_104.includes(patientState)) {
         return {
           codeToEnter: "106",
@@ -190,6 +204,11 @@ export function needsClinician(outcome: DecisionOutcome, facts: Pick<RequestFact
 
 const hasText = (value: string | null | undefined): value is string => typeof value === "string" && value.trim() !== "";
 
+/** Whether staff filled in any part of the counselling record (a form may send it all blank). */
+function isCounsellingGiven(counselling: CounsellingRecord | null): counselling is CounsellingRecord {
+  return counselling !== null && [counselling.on, counselling.method, counselling.heldBy, counselling.note].some((part) => hasText(part));
+}
+
 function counsellingProblems(counselling: CounsellingRecord | null, facts: RequestFacts, today: string): DecisionProblem[] {
   const problems: DecisionProblem[] = [];
   const on = counselling?.on ?? "";
@@ -224,6 +243,9 @@ function tooLong(draft: DecisionDraft): DecisionProblem[] {
  */
 export function checkDecision(actor: Actor, facts: RequestFacts, draft: DecisionDraft, today: string): DecisionCheck {
   const { outcome } = draft;
+  if (!isStaffRole(actor)) {
+    return { ok: false, problems: [{ field: "outcome", message: "Only a member of staff can decide a request." }] };
+  }
   if (!OUTCOMES_BY_KIND[facts.kind].includes(outcome)) {
     return { ok: false, problems: [{ field: "outcome", message: "This outcome does not apply to this kind of request." }] };
   }
@@ -231,6 +253,13 @@ export function checkDecision(actor: Actor, facts: RequestFacts, draft: Decision
     return { ok: false, problems: [{ field: "outcome", message: "Confirm who the patient is before deciding the request any way but rejected as unverified." }] };
   }
   const problems: DecisionProblem[] = [...tooLong(draft)];
+  // With no date of birth the age is unknown, and nothing but a rejection may rest on it.
+  if (facts.dateOfBirth === null && outcome !== "rejected-unverified") {
+    problems.push({
+      field: "outcome",
+      message: `The patient's date of birth is not on record: this service is for patients aged ${PROGRAMME_MIN_AGE} and over. Check it in the clinical system before deciding.`,
+    });
+  }
   const under16 = isUnderProgrammeAge(facts.dateOfBirth, today);
   if (under16 && outcome !== "outside-service" && outcome !== "rejected-unverified") {
     const age = ageOn(facts.dateOfBirth!, today);
@@ -239,7 +268,7 @@ export function checkDecision(actor: Actor, facts: RequestFacts, draft: Decision
       message: `The patient is ${age}: this service is for patients aged ${PROGRAMME_MIN_AGE} and over. Record the request as outside this service; access for under-16s and proxy access are arranged in the clinical system.`,
     });
   }
-  if (!under16 && outcome === "outside-service") {
+  if (facts.dateOfBirth !== null && !under16 && outcome === "outside-service") {
     problems.push({ field: "outcome", message: `"Outside this service" is only for patients under ${PROGRAMME_MIN_AGE}.` });
   }
   if (needsClinician(outcome, facts) && actor !== "clinician") {
@@ -251,13 +280,23 @@ export function checkDecision(actor: Actor, facts: RequestFacts, draft: Decision
           : "Only a clinician can grant access to this patient, after a counselling conversation.",
     });
   }
-  if (needsCounselling(outcome, facts)) problems.push(...counsellingProblems(draft.counselling, facts, today));
+  // A counselling record is checked whenever one is given: a stored record is always a true one.
+  if (needsCounselling(outcome, facts) || isCounsellingGiven(draft.counselling)) {
+    problems.push(...counsellingProblems(draft.counselling, facts, today));
+  }
   if (outcome === "withheld" && !hasText(draft.reason)) problems.push({ field: "reason", message: "Enter why access is withheld." });
-  if (outcome !== "rejected-unverified" && outcome !== "outside-service" && draft.identityMethod === "not-verified") {
+  if (!(IDENTITY_METHODS as readonly string[]).includes(draft.identityMethod)) {
+    problems.push({ field: "identityMethod", message: "Choose how the patient's identity was confirmed." });
+  } else if (outcome !== "rejected-unverified" && outcome !== "outside-service" && draft.identityMethod === "not-verified") {
     problems.push({ field: "identityMethod", message: "Choose how the patient's identity was confirmed: a request nobody verified can only be rejected." });
   }
 
-  const change = deriveClinicalChange({ outcome, optOutScope: facts.optOutScope, patientState: facts.patientState });
+  const change = deriveClinicalChange({
+    outcome,
+    optOutScope: facts.optOutScope,
+    patientState: facts.patientState,
+    hadActive104: facts.hadActive104,
+  });
   let accessLevel = change.accessLevel;
   let accessLevelReason: string | null = null;
   const other = draft.otherAccessLevel;
@@ -285,11 +324,10 @@ export function checkDecision(actor: Actor, facts: RequestFacts, draft: Decision
       accessLevelReason,
       optOutScope: facts.kind === "opt-out" ? (facts.optOutScope ?? "no-online-access") : null,
       hadActive104: facts.hadActive104,
-      // Kept when given, even where not required: it is part of the record.
-      counselling:
-        draft.counselling && isIsoDay(draft.counselling.on) && hasText(draft.counselling.heldBy)
-          ? { ...draft.counselling, heldBy: draft.counselling.heldBy.trim(), note: draft.counselling.note.trim() }
-          : null,
+      // Kept when given, even where not required: it is part of the record (and was checked above).
+      counselling: isCounsellingGiven(draft.counselling)
+        ? { ...draft.counselling, heldBy: draft.counselling.heldBy.trim(), note: draft.counselling.note.trim() }
+        : null,
       reason: hasText(draft.reason) ? draft.reason.trim() : null,
       notes: hasText(draft.notes) ? draft.notes.trim() : null,
       needsClinicalSystemStep: needsClinicalSystemAction(outcome),
@@ -318,6 +356,16 @@ export function outcomeTemplateFor(outcome: DecisionOutcome, optOutScope: OptOut
   }
 }
 
+/**
+ * The message for a decision as stored. A clinician may switch off every online service for a
+ * patient who asked to keep appointments and prescriptions; the patient is then told the full
+ * opt-out's words, which promise nothing that is not so.
+ */
+export function outcomeTemplateForDecision(decision: Pick<CheckedDecision, "outcome" | "optOutScope" | "accessLevel">): TemplateKey | null {
+  const kept = decision.outcome === "opt-out-recorded" && decision.accessLevel === "none" ? "no-online-access" : decision.optOutScope;
+  return outcomeTemplateFor(decision.outcome, kept);
+}
+
 export type RequestMoment = "decided" | "actioned";
 
 /**
@@ -327,12 +375,12 @@ export type RequestMoment = "decided" | "actioned";
  */
 export function outcomeMessageDue(
   moment: RequestMoment,
-  decision: Pick<CheckedDecision, "outcome" | "optOutScope">,
+  decision: Pick<CheckedDecision, "outcome" | "optOutScope" | "accessLevel">,
   alreadyTold: TemplateKey | null,
 ): TemplateKey | null {
   const dueAt: RequestMoment = needsClinicalSystemAction(decision.outcome) ? "actioned" : "decided";
   if (moment !== dueAt) return null;
-  const template = outcomeTemplateFor(decision.outcome, decision.optOutScope);
+  const template = outcomeTemplateForDecision(decision);
   return template === alreadyTold ? null : template;
 }
 

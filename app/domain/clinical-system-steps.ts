@@ -114,7 +114,10 @@ export function clinicalSystemStep(input: ClinicalSystemStepInput): ClinicalSyst
   const targetLevel = input.accessLevel;
   // A grant that leaves a 103 in place is never given by the clinical system itself.
   const grantOver103 = input.outcome === "granted" && input.keeps103 === true;
-  const changeAccessByHand = (phase === "after-go-live" && input.onlineAccount) || grantOver103;
+  // No code switches off appointments and prescriptions: an existing account loses them only by
+  // hand, before go-live as after.
+  const switchOffEveryService = targetLevel === "none" && input.onlineAccount;
+  const changeAccessByHand = (phase === "after-go-live" && input.onlineAccount) || grantOver103 || switchOffEveryService;
 
   if (grantOver103) {
     steps.push(
@@ -122,7 +125,7 @@ export function clinicalSystemStep(input: ClinicalSystemStepInput): ClinicalSyst
         ? `${wording.accountSettings}, then ${wording.setRecordAccess(targetLevel)}.`
         : `The patient's 103 stays on their record, so ${systemName} will not give record access by itself: when they create an online account, ${wording.setRecordAccess(targetLevel)}.`,
     );
-  } else if (phase === "before-go-live") {
+  } else if (phase === "before-go-live" && !switchOffEveryService) {
     steps.push(beforeGoLiveNote(input.outcome, input.codeToEnter, systemName));
   } else if (input.onlineAccount) {
     steps.push(`${wording.accountSettings}, then ${wording.setRecordAccess(targetLevel)}.`);

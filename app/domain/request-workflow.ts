@@ -106,6 +106,12 @@ export interface TransitionContext {
   hadActive104: boolean;
   identityMatched: boolean;
   outcome?: DecisionOutcome;
+  /**
+   * For a decided request: whether the decision in force was made knowing the patient had an
+   * active 104 (the decision's own stored flag). A grant made before a 104 appeared was never
+   * counselled, so it cannot be carried out; it must be reopened for a clinician.
+   */
+  decisionHadActive104?: boolean;
 }
 
 /**
@@ -280,8 +286,14 @@ export function checkTransition(
             ctx.outcome !== undefined && needsClinicalSystemAction(ctx.outcome)
               ? ALLOWED
               : refuse(
-                  "A request rejected as unverified needs nothing done in the clinical system. Close it instead.",
+                  `A request decided as ${OUTCOME_LABELS[ctx.outcome!]} needs nothing done in the clinical system. Close it instead.`,
                 ),
+          () =>
+            ctx.outcome === "granted" && ctx.hadActive104 && ctx.decisionHadActive104 !== true
+              ? refuse(
+                  "The patient has had a 104 since access was granted: reopen the request so that a clinician decides it after a counselling conversation.",
+                )
+              : ALLOWED,
         );
       }
       // Closing tells the patient; the portal or any member of staff may do that.

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  CLINICAL_SYSTEMS,
   clinicalSystemStep,
-  isCodeAllowedFor,
   goLivePhase,
+  undoStep,
+  type AccessLevel,
   type ClinicalSystem,
   type ClinicalSystemStepInput,
   type GoLivePhase,
@@ -85,56 +87,159 @@ describe("clinicalSystemStep: access granted with a 106", () => {
   });
 });
 
-describe("clinicalSystemStep: opt-out recorded with a 103", () => {
+/** The wording that switches off every online service: a full opt-out asks for nothing online. */
+const EVERY_SERVICE_OFF: Record<ClinicalSystem, string> = {
+  emis: `untick "Appointments", "Repeat Prescriptions" and "Medical Record" so that no online service remains`,
+  tpp: `untick "Appointments" and "Repeat medication" and set "Record access" to "No access"`,
+};
+
+const KEEP_APPOINTMENTS: Record<ClinicalSystem, string> = {
+  emis: `keep "Appointments" and "Repeat Prescriptions" ticked and untick "Medical Record"`,
+  tpp: `keep "Appointments" and "Repeat medication" ticked and set "Record access" to "No access"`,
+};
+
+describe("clinicalSystemStep: a full opt-out (a 103, every online service off)", () => {
+  // No code switches off appointments and prescriptions, so an existing account is changed by
+  // hand before go-live as after; without an account there is nothing to switch off.
   it.each(CASES)("$system, $phase, online account $onlineAccount", (c) => {
-    const step = actionOf(
-      clinicalSystemStep(input(c, { outcome: "opt-out-recorded", codeToEnter: "103", accessLevel: "none" })),
-    );
+    const step = actionOf(clinicalSystemStep(input(c, { outcome: "opt-out-recorded", codeToEnter: "103", accessLevel: "none" })));
     const text = step.steps.join("\n");
     expect(step.steps[0]).toContain(SYSTEM_MARKERS[c.system].codeEntry);
     expect(step.steps[0]).toContain(CODES["103"].conceptId);
-    expect(step.changeAccessByHand).toBe(c.byHand);
-    if (c.byHand) {
-      expect(text).toContain(c.system === "emis" ? `untick "Medical Record"` : `"Record access" to "No access"`);
+    expect(step.changeAccessByHand).toBe(c.onlineAccount);
+    if (c.onlineAccount) {
+      expect(text).toContain(EVERY_SERVICE_OFF[c.system]);
+      expect(text).toContain(SYSTEM_MARKERS[c.system].account);
+      expect(step.summary).toMatch(/by hand/);
     } else if (c.phase === "before-go-live") {
       expect(text).toContain("the 103 is enough");
     } else {
       expect(text).toContain("will not give record access");
     }
+    expect(text).not.toContain(KEEP_APPOINTMENTS[c.system]);
     expect(text).not.toMatch(SYSTEM_MARKERS[c.system].foreign);
   });
+});
 
-  it("keeps appointments and prescriptions when the patient asked to keep them", () => {
-    const step = actionOf(
-      clinicalSystemStep(
-        input(CASES[3]!, {
-          outcome: "opt-out-recorded",
-          codeToEnter: "103",
-          accessLevel: "appointments-and-prescriptions",
-        }),
-      ),
-    );
-    expect(step.steps.join(" ")).toContain(`keep "Appointments" and "Repeat Prescriptions" ticked`);
+describe("clinicalSystemStep: an opt-out that keeps appointments and prescriptions", () => {
+  it.each(CASES)("$system, $phase, online account $onlineAccount", (c) => {
+    const step = actionOf(clinicalSystemStep(input(c, { outcome: "opt-out-recorded", codeToEnter: "103", accessLevel: "appointments-and-prescriptions" })));
+    const text = step.steps.join("\n");
+    expect(step.changeAccessByHand).toBe(c.byHand);
+    expect(text.includes(KEEP_APPOINTMENTS[c.system])).toBe(c.byHand);
+    expect(text).not.toContain(EVERY_SERVICE_OFF[c.system]);
   });
 });
 
 describe("clinicalSystemStep: access withheld", () => {
-  it.each(CASES)("$system, $phase, online account $onlineAccount never leaves record access on", (c) => {
-    const step = actionOf(
-      clinicalSystemStep(input(c, { outcome: "withheld", codeToEnter: null, accessLevel: "prospective-record" })),
-    );
-    const text = step.steps.join("\n");
-    expect(step.steps[0]).toBe(`No code to enter in ${c.system === "emis" ? "EMIS Web" : "SystmOne"}.`);
-    expect(text).not.toContain("Prospective");
-    expect(text).not.toContain("Detailed Coded Record");
-    expect(step.changeAccessByHand).toBe(c.byHand);
+  it.each(CASES.flatMap((c) => (["appointments-and-prescriptions", "none"] as const).map((accessLevel) => ({ ...c, accessLevel }))))(
+    "$system, $phase, online account $onlineAccount, level $accessLevel never leaves record access on",
+    (c) => {
+      const step = actionOf(clinicalSystemStep(input(c, { outcome: "withheld", codeToEnter: null, accessLevel: c.accessLevel })));
+      const text = step.steps.join("\n");
+      expect(step.steps[0]).toBe(`No code to enter in ${c.system === "emis" ? "EMIS Web" : "SystmOne"}.`);
+      expect(text).not.toContain("Prospective");
+      expect(text).not.toContain("Detailed Coded Record");
+      expect(step.changeAccessByHand).toBe(c.byHand || (c.accessLevel === "none" && c.onlineAccount));
+      if (step.changeAccessByHand) expect(text).toContain((c.accessLevel === "none" ? EVERY_SERVICE_OFF : KEEP_APPOINTMENTS)[c.system]);
+    },
+  );
+
+  it("with a new 104 says so", () => {
+    const step = actionOf(clinicalSystemStep(input(CASES[3]!, { outcome: "withheld", codeToEnter: "104", accessLevel: "appointments-and-prescriptions" })));
+    expect(step.steps[0]).toContain(CODES["104"].conceptId);
+    expect(step.summary).toBe("Enter code 104 (Review before access), then change the patient's online access by hand in EMIS Web.");
   });
 });
 
-describe("clinicalSystemStep: rejected as unverified", () => {
-  it("needs nothing in the clinical system", () => {
-    const step = clinicalSystemStep(input(CASES[3]!, { outcome: "rejected-unverified", codeToEnter: null }));
-    expect(step.kind).toBe("nothing-to-do");
+describe("clinicalSystemStep: a grant while the patient's own 103 stays", () => {
+  // The clinical system never gives record access over a 103, so it is switched on by hand,
+  // whatever the go-live phase.
+  it.each(CASES)("$system, $phase, online account $onlineAccount", (c) => {
+    const step = actionOf(clinicalSystemStep(input(c, { codeToEnter: null, keeps103: true })));
+    const text = step.steps.join("\n");
+    expect(step.changeAccessByHand).toBe(true);
+    expect(step.steps[0]).toBe(`No code to enter in ${c.system === "emis" ? "EMIS Web" : "SystmOne"}.`);
+    if (c.onlineAccount) {
+      expect(step.steps[1]).toContain(SYSTEM_MARKERS[c.system].account);
+    } else {
+      expect(step.steps[1]).toMatch(/^The patient's 103 stays on their record, so (EMIS Web|SystmOne) will not give record access by itself: when they create an online account, /);
+    }
+    expect(text).toContain(c.system === "emis" ? `choose "Detailed Coded Record"` : `"Record access" to "Prospective"`);
+    expect(text).not.toContain("gives prospective access at go-live");
+    expect(step.summary).toBe(`Change the patient's online access by hand in ${c.system === "emis" ? "EMIS Web" : "SystmOne"}.`);
+  });
+
+  it("with a 106 for a 104 hidden behind the 103, enters it first", () => {
+    const step = actionOf(clinicalSystemStep(input(CASES[0]!, { codeToEnter: "106", keeps103: true })));
+    expect(step.steps[0]).toContain(CODES["106"].conceptId);
+    expect(step.summary).toBe("Enter code 106 (Review not needed), then change the patient's online access by hand in EMIS Web.");
+  });
+});
+
+describe("clinicalSystemStep: nothing to do", () => {
+  it.each(CLINICAL_SYSTEMS)("an under-16's request in %s points to the clinical system's own process", (system) => {
+    const step = clinicalSystemStep(input({ ...CASES[3]!, system }, { outcome: "outside-service", codeToEnter: null, accessLevel: null }));
+    const name = system === "emis" ? "EMIS Web" : "SystmOne";
+    expect(step).toEqual({
+      kind: "nothing-to-do",
+      summary: `Nothing to do here: access for under-16s and proxy access are arranged through ${name}'s own process.`,
+    });
+  });
+
+  it("a request rejected as unverified needs nothing in the clinical system", () => {
+    const step = clinicalSystemStep(input(CASES[3]!, { outcome: "rejected-unverified", codeToEnter: null, accessLevel: null }));
+    expect(step).toEqual({ kind: "nothing-to-do", summary: "Nothing to do in the clinical system: the request was not verified." });
+  });
+});
+
+describe("undoStep: undoing a superseded decision", () => {
+  const NAMES: Record<ClinicalSystem, string> = { emis: "EMIS Web", tpp: "SystmOne" };
+
+  it.each(CLINICAL_SYSTEMS)("in %s, a decision never marked done has nothing to undo, but its step must not be finished", (system) => {
+    expect(undoStep({ system, codeToEnter: "106", accessLevel: "prospective-record", actioned: false, actionedOn: null })).toEqual({
+      kind: "nothing-to-do",
+      summary: `The earlier decision was not marked done in ${NAMES[system]}: if its step was started, do not finish it.`,
+    });
+  });
+
+  it.each([
+    {
+      system: "emis" as const,
+      code: `In EMIS Web, open the patient's Care Record, find the 106 (${CODES["106"].term}) entered on 2026-11-12 for this request, and choose "Delete" with the reason "entered in error".`,
+    },
+    {
+      system: "tpp" as const,
+      code: `In SystmOne, find the 106 (${CODES["106"].term}) entered on 2026-11-12 for this request in the journal, and choose "Mark as entered in error".`,
+    },
+  ])("in $system, a done grant: the 106 marked as entered in error, access put back, then the new step", ({ system, code }) => {
+    const undo = undoStep({ system, codeToEnter: "106", accessLevel: "prospective-record", actioned: true, actionedOn: "2026-11-12" });
+    expect(undo).toEqual({
+      kind: "action",
+      summary: `Undo the earlier decision in ${NAMES[system]} first.`,
+      steps: [code, expect.stringContaining("and put the online access back as it was before on 2026-11-12."), "Then carry out the step for the new decision."],
+    });
+    if (undo.kind === "action") expect(undo.steps[1]).toContain(SYSTEM_MARKERS[system].account);
+  });
+
+  it.each<[ClinicalSystem, AccessLevel]>([
+    ["emis", "prospective-record"],
+    ["tpp", "appointments-and-prescriptions"],
+  ])("in %s, a done decision that only set the level %s: access put back, no code to remove", (system, accessLevel) => {
+    const undo = undoStep({ system, codeToEnter: null, accessLevel, actioned: true, actionedOn: null });
+    expect(undo).toEqual({
+      kind: "action",
+      summary: `Undo the earlier decision in ${NAMES[system]} first.`,
+      steps: [expect.stringMatching(/, and put the online access back as it was before\.$/), "Then carry out the step for the new decision."],
+    });
+    expect(JSON.stringify(undo)).not.toContain("entered in error");
+  });
+
+  it("a done decision that changed nothing has nothing to undo", () => {
+    expect(undoStep({ system: "emis", codeToEnter: null, accessLevel: null, actioned: true, actionedOn: "2026-11-12" })).toEqual({
+      kind: "nothing-to-do",
+      summary: "The earlier decision changed nothing in EMIS Web.",
+    });
   });
 });
 
@@ -146,23 +251,5 @@ describe("goLivePhase", () => {
     { goLive: null, expected: "after-go-live" },
   ] as const)("go-live $goLive, today 2026-11-22: $expected", ({ goLive, expected }) => {
     expect(goLivePhase(goLive, TODAY)).toBe(expected);
-  });
-});
-
-describe("isCodeAllowedFor", () => {
-  it.each([
-    { outcome: "granted", code: "106", allowed: true },
-    { outcome: "granted", code: null, allowed: true },
-    { outcome: "granted", code: "104", allowed: false },
-    { outcome: "granted", code: "103", allowed: false },
-    { outcome: "withheld", code: "104", allowed: true },
-    { outcome: "withheld", code: "106", allowed: false },
-    { outcome: "opt-out-recorded", code: "103", allowed: true },
-    { outcome: "opt-out-recorded", code: null, allowed: false },
-    { outcome: "opt-out-recorded", code: "106", allowed: false },
-    { outcome: "rejected-unverified", code: null, allowed: true },
-    { outcome: "rejected-unverified", code: "103", allowed: false },
-  ] as const)("$outcome with code $code: $allowed", ({ outcome, code, allowed }) => {
-    expect(isCodeAllowedFor(outcome, code)).toBe(allowed);
   });
 });

@@ -8,14 +8,18 @@ import {
   REQUEST_STATES,
   checkTransition,
   needsClinicalSystemAction,
+  needsClinicianDecision,
   nextStates,
+  reopenTarget,
   type DecisionOutcome,
   type RequestKind,
   type RequestState,
   type TransitionContext,
 } from "../../../app/domain/request-workflow";
 
-const matchedOptIn: TransitionContext = { kind: "opt-in", enhancedReview: false, identityMatched: true };
+const matchedOptIn: TransitionContext = { kind: "opt-in", hadActive104: false, identityMatched: true };
+/** An opt-in from a patient who had an active 104 at some point of the request. */
+const atRiskOptIn: TransitionContext = { ...matchedOptIn, hadActive104: true };
 const staff: readonly Actor[] = STAFF_ROLES;
 const staffOrSystem: readonly Actor[] = ACTORS;
 
@@ -46,6 +50,13 @@ const EDGES: Edge[] = [
   { from: "decided", to: "actioned", actors: staff, ctx: { ...matchedOptIn, outcome: "granted" } },
   { from: "decided", to: "closed", actors: staffOrSystem, ctx: { ...matchedOptIn, outcome: "rejected-unverified" } },
   { from: "actioned", to: "closed", actors: staffOrSystem, ctx: { ...matchedOptIn, outcome: "granted" } },
+  // Reopening to correct a decision: a manager, or a clinician when the patient had a 104.
+  { from: "decided", to: "triage", actors: ["manager"], ctx: { ...matchedOptIn, outcome: "granted" } },
+  { from: "decided", to: "clinician-review", actors: ["clinician", "manager"], ctx: { ...atRiskOptIn, outcome: "withheld" } },
+  { from: "actioned", to: "triage", actors: ["manager"], ctx: { ...matchedOptIn, kind: "opt-out", outcome: "opt-out-recorded" } },
+  { from: "actioned", to: "clinician-review", actors: ["clinician", "manager"], ctx: { ...atRiskOptIn, kind: "withdraw-opt-out", outcome: "granted" } },
+  { from: "closed", to: "triage", actors: ["manager"], ctx: { ...matchedOptIn, outcome: "rejected-unverified" } },
+  { from: "closed", to: "clinician-review", actors: ["clinician", "manager"], ctx: { ...atRiskOptIn, outcome: "granted", decisionHadActive104: true } },
 ];
 
 const refusal = (reason: RegExp) => ({ ok: false, reason: expect.stringMatching(reason) });
@@ -60,7 +71,7 @@ describe("request states", () => {
     expect([...nextStates(from)].sort()).toEqual(designed.sort());
   });
 
-  it("lets every state but closed move on, and every state be reached from received", () => {
+  it("lets every state move on, and every state be reached from received", () => {
     const reached = new Set<RequestState>(["received"]);
     const queue: RequestState[] = ["received"];
     while (queue.length > 0) {
@@ -72,8 +83,9 @@ describe("request states", () => {
       }
     }
     expect(reached).toEqual(new Set(REQUEST_STATES));
-    for (const state of OPEN_REQUEST_STATES) expect(nextStates(state).length).toBeGreaterThan(0);
-    expect(nextStates("closed")).toEqual([]);
+    for (const state of REQUEST_STATES) expect(nextStates(state).length).toBeGreaterThan(0);
+    // A closed request only ever goes back to where a new decision is made.
+    expect([...nextStates("closed")].sort()).toEqual(["clinician-review", "triage"]);
   });
 });
 
@@ -91,8 +103,8 @@ describe("checkTransition: who may make each transition", () => {
 describe("checkTransition: refusals", () => {
   it.each<[string, RequestState, RequestState, Actor, TransitionContext, RegExp]>([
     ["skipping triage", "received", "decided", "system", { ...matchedOptIn, outcome: "granted" }, /cannot move from received to decided/],
-    ["going backwards", "decided", "triage", "manager", matchedOptIn, /cannot move from decided to triage/],
-    ["reopening a closed request", "closed", "triage", "manager", matchedOptIn, /cannot move from closed to triage/],
+    ["going back to identity check", "actioned", "identity-check", "manager", matchedOptIn, /cannot move from actioned to identity check/],
+    ["deciding a closed request without reopening it", "closed", "decided", "manager", { ...matchedOptIn, outcome: "granted" }, /cannot move from closed to decided/],
     ["staying put", "triage", "triage", "manager", matchedOptIn, /cannot move from triage to triage/],
     ["staff routing a new request", "received", "triage", "reception", matchedOptIn, /Only the portal/],
     [
@@ -130,19 +142,27 @@ describe("checkTransition: refusals", () => {
     ],
     ["deciding without an outcome", "triage", "decided", "manager", matchedOptIn, /Choose a decision outcome/],
     [
-      "an enhanced-review opt-in decided at triage, even by a clinician",
+      "an at-risk opt-in decided at triage, even by a clinician",
       "triage",
       "decided",
       "clinician",
-      { ...matchedOptIn, enhancedReview: true, outcome: "granted" },
+      { ...atRiskOptIn, outcome: "granted" },
       /must go to clinician review/,
     ],
     [
-      "an enhanced-review opt-in withheld at triage by reception",
+      "an at-risk opt-in withheld at triage by reception",
       "triage",
       "decided",
       "reception",
-      { ...matchedOptIn, enhancedReview: true, outcome: "withheld" },
+      { ...atRiskOptIn, outcome: "withheld" },
+      /must go to clinician review/,
+    ],
+    [
+      "an at-risk withdrawal of an opt-out granted at triage by reception",
+      "triage",
+      "decided",
+      "reception",
+      { ...atRiskOptIn, kind: "withdraw-opt-out", outcome: "granted" },
       /must go to clinician review/,
     ],
     [
@@ -150,7 +170,7 @@ describe("checkTransition: refusals", () => {
       "clinician-review",
       "decided",
       "reception",
-      { ...matchedOptIn, enhancedReview: true, outcome: "granted" },
+      { ...atRiskOptIn, outcome: "granted" },
       /Only a clinician/,
     ],
     [
@@ -158,16 +178,16 @@ describe("checkTransition: refusals", () => {
       "counselling",
       "decided",
       "manager",
-      { ...matchedOptIn, enhancedReview: true, outcome: "granted" },
+      { ...atRiskOptIn, outcome: "granted" },
       /Only a clinician/,
     ],
     [
-      "reception rejecting an enhanced-review opt-in as unverified",
+      "reception rejecting an at-risk opt-in as unverified",
       "identity-check",
       "decided",
       "reception",
-      { ...matchedOptIn, enhancedReview: true, identityMatched: false, outcome: "rejected-unverified" },
-      /Only a clinician can decide an opt-in/,
+      { ...atRiskOptIn, identityMatched: false, outcome: "rejected-unverified" },
+      /Only a clinician can decide a request for access from a patient who had an active 104/,
     ],
     ["reception arranging counselling", "clinician-review", "counselling", "reception", matchedOptIn, /Only a clinician/],
     [
@@ -195,6 +215,36 @@ describe("checkTransition: refusals", () => {
       /Close it instead/,
     ],
     [
+      "actioning an under-16's request",
+      "decided",
+      "actioned",
+      "manager",
+      { ...matchedOptIn, outcome: "outside-service" },
+      /outside this service \(under 16\) needs nothing done in the clinical system\. Close it instead/,
+    ],
+    [
+      "carrying out a grant decided before the patient's 104 appeared",
+      "decided",
+      "actioned",
+      "reception",
+      { ...atRiskOptIn, outcome: "granted", decisionHadActive104: false },
+      /has had a 104 since access was granted: reopen the request/,
+    ],
+    [
+      "carrying out a grant to an at-risk patient without saying how it was decided",
+      "decided",
+      "actioned",
+      "manager",
+      { ...atRiskOptIn, outcome: "granted" },
+      /reopen the request/,
+    ],
+    ["reopening by reception", "decided", "triage", "reception", { ...matchedOptIn, outcome: "granted" }, /Only a practice manager can reopen/],
+    ["reopening by a clinician when the patient never had a 104", "actioned", "triage", "clinician", { ...matchedOptIn, outcome: "granted" }, /Only a practice manager can reopen/],
+    ["reopening an at-risk request by reception", "closed", "clinician-review", "reception", { ...atRiskOptIn, outcome: "granted" }, /Only a clinician or a practice manager can reopen/],
+    ["the portal reopening a request", "closed", "triage", "system", { ...matchedOptIn, outcome: "granted" }, /Only a practice manager can reopen/],
+    ["reopening an ordinary request to clinician review", "decided", "clinician-review", "manager", { ...matchedOptIn, outcome: "granted" }, /goes back to triage/],
+    ["reopening an at-risk opt-in to triage", "actioned", "triage", "clinician", { ...atRiskOptIn, outcome: "granted" }, /goes back to clinician review/],
+    [
       "closing a grant before it is actioned",
       "decided",
       "closed",
@@ -221,11 +271,12 @@ describe("checkTransition: refusals", () => {
     const ctx = fc.record(
       {
         kind: fc.constantFrom(...REQUEST_KINDS),
-        enhancedReview: fc.boolean(),
+        hadActive104: fc.boolean(),
         identityMatched: fc.boolean(),
         outcome: fc.constantFrom(...DECISION_OUTCOMES),
+        decisionHadActive104: fc.boolean(),
       },
-      { requiredKeys: ["kind", "enhancedReview", "identityMatched"] },
+      { requiredKeys: ["kind", "hadActive104", "identityMatched"] },
     );
     fc.assert(
       fc.property(state, state, fc.constantFrom(...ACTORS), ctx, (from, to, actor, context) => {
@@ -236,70 +287,96 @@ describe("checkTransition: refusals", () => {
   });
 
   it("explains every refusal in a sentence", () => {
+    const unexplained: string[] = [];
     for (const from of REQUEST_STATES) {
       for (const to of REQUEST_STATES) {
         for (const actor of ACTORS) {
           for (const kind of REQUEST_KINDS) {
             for (const outcome of [undefined, ...DECISION_OUTCOMES]) {
               for (const flags of [
-                { enhancedReview: false, identityMatched: false },
-                { enhancedReview: true, identityMatched: true },
+                { hadActive104: false, identityMatched: false },
+                { hadActive104: true, identityMatched: true },
+                { hadActive104: true, identityMatched: true, decisionHadActive104: false },
               ]) {
                 const result = checkTransition(from, to, actor, { kind, outcome, ...flags });
-                if (!result.ok) expect(result.reason).toMatch(/^[A-Z][^]*\.$/);
+                if (!result.ok && !/^[A-Z][^]*\.$/.test(result.reason)) unexplained.push(result.reason);
               }
             }
           }
         }
       }
     }
+    expect(unexplained).toEqual([]);
   });
 });
 
 describe("checkTransition: outcomes must suit the kind of request", () => {
   const allowedOutcomes: Record<RequestKind, readonly DecisionOutcome[]> = {
-    "opt-out": ["opt-out-recorded", "rejected-unverified"],
-    "opt-in": ["granted", "withheld", "rejected-unverified"],
-    "withdraw-opt-out": ["granted", "withheld", "rejected-unverified"],
+    "opt-out": ["opt-out-recorded", "rejected-unverified", "outside-service"],
+    "opt-in": ["granted", "withheld", "rejected-unverified", "outside-service"],
+    "withdraw-opt-out": ["granted", "withheld", "rejected-unverified", "outside-service"],
   };
   const cases = REQUEST_KINDS.flatMap((kind) =>
     DECISION_OUTCOMES.map((outcome) => ({ kind, outcome, allowed: allowedOutcomes[kind].includes(outcome) })),
   );
 
   it.each(cases)("$kind decided as $outcome: allowed $allowed", ({ kind, outcome, allowed }) => {
-    const ctx: TransitionContext = { kind, outcome, enhancedReview: false, identityMatched: true };
+    const ctx: TransitionContext = { kind, outcome, hadActive104: false, identityMatched: true };
     expect(checkTransition("triage", "decided", "manager", ctx).ok).toBe(allowed);
     expect(checkTransition("clinician-review", "decided", "clinician", ctx).ok).toBe(allowed);
     expect(checkTransition("counselling", "decided", "clinician", ctx).ok).toBe(allowed);
   });
 });
 
-describe("checkTransition: enhanced review", () => {
-  const enhancedOptIn: TransitionContext = { ...matchedOptIn, enhancedReview: true, outcome: "granted" };
-
-  it.each(ACTORS)("an enhanced-review opt-in cannot be decided at triage by %s", (actor) => {
-    expect(checkTransition("triage", "decided", actor, enhancedOptIn).ok).toBe(false);
+describe("checkTransition: a patient who had an active 104 at any point of the request", () => {
+  it.each<[RequestKind, boolean, boolean]>([
+    ["opt-in", true, true],
+    ["withdraw-opt-out", true, true],
+    ["opt-out", true, false],
+    ["opt-in", false, false],
+    ["withdraw-opt-out", false, false],
+    ["opt-out", false, false],
+  ])("a %s request, had a 104 %s: needs a clinician's decision %s", (kind, hadActive104, needed) => {
+    expect(needsClinicianDecision({ kind, hadActive104 })).toBe(needed);
+    expect(reopenTarget({ kind, hadActive104 })).toBe(needed ? "clinician-review" : "triage");
   });
 
-  it.each(ACTORS)("an enhanced-review opt-in is decided under clinician review only by a clinician (%s)", (actor) => {
-    expect(checkTransition("clinician-review", "decided", actor, enhancedOptIn).ok).toBe(actor === "clinician");
-    expect(checkTransition("counselling", "decided", actor, enhancedOptIn).ok).toBe(actor === "clinician");
+  describe.each<RequestKind>(["opt-in", "withdraw-opt-out"])("a request for access (%s)", (kind) => {
+    const atRisk: TransitionContext = { ...atRiskOptIn, kind, outcome: "granted" };
+
+    it.each(ACTORS)("cannot be decided at triage by %s", (actor) => {
+      expect(checkTransition("triage", "decided", actor, atRisk).ok).toBe(false);
+    });
+
+    it.each(ACTORS)("is decided under clinician review or after counselling only by a clinician (%s)", (actor) => {
+      expect(checkTransition("clinician-review", "decided", actor, atRisk).ok).toBe(actor === "clinician");
+      expect(checkTransition("counselling", "decided", actor, atRisk).ok).toBe(actor === "clinician");
+    });
+
+    it.each(STAFF_ROLES)("can be sent to clinician review by %s", (actor) => {
+      expect(checkTransition("triage", "clinician-review", actor, atRisk)).toEqual({ ok: true });
+    });
+
+    it.each(STAFF_ROLES)("without a 104 can be decided at triage by %s", (actor) => {
+      expect(checkTransition("triage", "decided", actor, { ...atRisk, hadActive104: false })).toEqual({ ok: true });
+    });
   });
 
-  it.each(STAFF_ROLES)("an enhanced-review opt-in can be sent to clinician review by %s", (actor) => {
-    expect(checkTransition("triage", "clinician-review", actor, enhancedOptIn)).toEqual({ ok: true });
-  });
-
-  it.each([
-    ["an opt-out", "opt-out", "opt-out-recorded"],
-    ["a withdrawal of an opt-out", "withdraw-opt-out", "granted"],
-  ] as const)("%s from a patient with enhanced review can be decided at triage by reception", (_why, kind, outcome) => {
-    const ctx: TransitionContext = { kind, outcome, enhancedReview: true, identityMatched: true };
+  it("an opt-out from such a patient can be decided at triage by reception (it only takes access away)", () => {
+    const ctx: TransitionContext = { ...atRiskOptIn, kind: "opt-out", outcome: "opt-out-recorded" };
     expect(checkTransition("triage", "decided", "reception", ctx)).toEqual({ ok: true });
   });
 
-  it.each(STAFF_ROLES)("an opt-in without enhanced review can be decided at triage by %s", (actor) => {
-    expect(checkTransition("triage", "decided", actor, { ...enhancedOptIn, enhancedReview: false })).toEqual({ ok: true });
+  it.each<[string, Partial<TransitionContext>, boolean]>([
+    ["decided knowing of the 104", { outcome: "granted", decisionHadActive104: true }, true],
+    ["decided before the 104 appeared", { outcome: "granted", decisionHadActive104: false }, false],
+    ["withheld before the 104 appeared", { outcome: "withheld", decisionHadActive104: false }, true],
+  ])("a grant %s may be marked done in the clinical system: %s", (_why, decision, allowed) => {
+    expect(checkTransition("decided", "actioned", "reception", { ...atRiskOptIn, ...decision }).ok).toBe(allowed);
+  });
+
+  it("a patient who never had a 104 has a grant marked done without saying how it was decided", () => {
+    expect(checkTransition("decided", "actioned", "reception", { ...matchedOptIn, outcome: "granted" })).toEqual({ ok: true });
   });
 });
 
@@ -320,7 +397,7 @@ describe("checkTransition: whole journeys", () => {
     }
   }
 
-  it("an enhanced-review opt-in via clinician review and counselling", () => {
+  it("an at-risk opt-in via clinician review and counselling", () => {
     walk(
       [
         ["triage", "system"],
@@ -330,7 +407,7 @@ describe("checkTransition: whole journeys", () => {
         ["actioned", "reception"],
         ["closed", "system"],
       ],
-      { kind: "opt-in", enhancedReview: true, identityMatched: true, outcome: "granted" },
+      { kind: "opt-in", hadActive104: true, identityMatched: true, outcome: "granted", decisionHadActive104: true },
     );
   });
 
@@ -343,7 +420,7 @@ describe("checkTransition: whole journeys", () => {
         ["actioned", "manager"],
         ["closed", "manager"],
       ],
-      { kind: "opt-out", enhancedReview: false, identityMatched: true, outcome: "opt-out-recorded" },
+      { kind: "opt-out", hadActive104: false, identityMatched: true, outcome: "opt-out-recorded" },
     );
   });
 
@@ -354,7 +431,48 @@ describe("checkTransition: whole journeys", () => {
         ["decided", "reception"],
         ["closed", "system"],
       ],
-      { kind: "withdraw-opt-out", enhancedReview: false, identityMatched: false, outcome: "rejected-unverified" },
+      { kind: "withdraw-opt-out", hadActive104: false, identityMatched: false, outcome: "rejected-unverified" },
+    );
+  });
+
+  it("an under-16's request recorded as outside this service and closed without touching the clinical system", () => {
+    walk(
+      [
+        ["triage", "system"],
+        ["decided", "reception"],
+        ["closed", "system"],
+      ],
+      { kind: "opt-in", hadActive104: false, identityMatched: true, outcome: "outside-service" },
+    );
+  });
+
+  it("a decision corrected: done, reopened by a manager, decided again and done again", () => {
+    walk(
+      [
+        ["triage", "system"],
+        ["decided", "clinician"],
+        ["actioned", "reception"],
+        ["closed", "system"],
+        ["triage", "manager"],
+        ["decided", "manager", { outcome: "granted" }],
+        ["actioned", "manager", { outcome: "granted" }],
+      ],
+      { kind: "withdraw-opt-out", hadActive104: false, identityMatched: true, outcome: "withheld" },
+    );
+  });
+
+  it("an at-risk patient's grant corrected by the clinician who made it", () => {
+    walk(
+      [
+        ["triage", "system"],
+        ["clinician-review", "reception"],
+        ["decided", "clinician"],
+        ["actioned", "reception"],
+        ["clinician-review", "clinician"],
+        ["decided", "clinician", { outcome: "withheld" }],
+        ["actioned", "reception", { outcome: "withheld" }],
+      ],
+      { kind: "opt-in", hadActive104: true, identityMatched: true, outcome: "granted", decisionHadActive104: true },
     );
   });
 });
@@ -365,6 +483,7 @@ describe("needsClinicalSystemAction", () => {
     ["withheld", true],
     ["opt-out-recorded", true],
     ["rejected-unverified", false],
+    ["outside-service", false],
   ] as const)("%s → %s", (outcome, expected) => {
     expect(needsClinicalSystemAction(outcome)).toBe(expected);
   });
