@@ -23,6 +23,8 @@ export const requestErrors: RequestFormMessages = {
   declarationLoginSafe: "Confirm that you will keep your login details safe",
   declarationTellPractice: "Confirm that you will tell your GP practice if something is wrong",
   contactWay: "Select a safe way for your GP practice to contact you",
+  contactPhoneMissing: "Enter a phone number your GP practice can safely call you on",
+  contactPhoneInvalid: "Enter a UK phone number, like 01632 960 001 or 07700 900 982",
   contactTime: "Enter when it is safe to contact you",
   withdrawConfirm: "Confirm that you now want to see your GP health record online",
 };
@@ -33,6 +35,9 @@ export const KIND_LABELS: Record<RequestKind, string> = {
   "withdraw-opt-out": "I asked not to see my record online and have changed my mind",
 };
 
+/** The kind question: the start page's and the personal link's, asked in the same words. */
+const KIND_QUESTION = "What would you like to do?";
+
 export const requestsContent = {
   start: {
     title: "Tell your GP practice what you want about seeing your record online",
@@ -41,7 +46,7 @@ export const requestsContent = {
       "You can choose not to see your record online, ask for access if you cannot see it, or change your mind if you asked not to see it.",
       "It takes about 5 minutes. Your GP practice will look at your request. Nothing changes until they have.",
     ],
-    legend: "What would you like to do?",
+    legend: KIND_QUESTION,
     kinds: [
       { value: "opt-out", label: KIND_LABELS["opt-out"], hint: "You can still book appointments and order repeat prescriptions online if you want to." },
       { value: "opt-in", label: KIND_LABELS["opt-in"], hint: "Your GP practice may want to talk to you first." },
@@ -91,6 +96,8 @@ export const requestsContent = {
         { value: "email", label: "Email" },
         { value: "letter", label: "Letter" },
       ],
+      contactPhone: "Phone number",
+      contactPhoneHint: "A UK landline or mobile number, like 01632 960 001 or 07700 900 982",
       contactTime: "When is it safe to contact you?",
       contactTimeHint: "For example, weekday mornings",
     },
@@ -100,18 +107,16 @@ export const requestsContent = {
     },
   },
   kindChoice: {
-    title: "What would you like to do?",
+    title: KIND_QUESTION,
   },
   check: {
     title: "Check your answers before sending your request",
     detailsHeading: "Your details",
     requestHeading: "Your request",
-    kind: "What you want to do",
     change: "Change",
     changeDetails: "Change your details",
     changeRequest: "Change your request",
     button: "Send request",
-    yes: "Yes",
     notGiven: "Not given",
   },
   honeypot: "Leave this blank",

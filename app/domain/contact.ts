@@ -36,3 +36,53 @@ export function parseUkMobile(input: string): { ok: true; value: string } | { ok
   }
   return { ok: false };
 }
+
+/**
+ * The national significant number (the digits after the 0) of the UK numbers a patient may give as
+ * a safe way to reach them: geographic 01 and 02, non-geographic 03 (charged as a landline), and
+ * mobiles 07, all ten digits; except that a few small towns' (01xxx) codes still have five-digit
+ * local numbers (the large towns' 011x and 01x1 codes never do). Freephone, premium-rate and
+ * corporate ranges (08, 09, 05) are nobody's own phone.
+ */
+const UK_PHONE_NSN = /^(?:[1237][0-9]{9}|1[02-9][02-9][0-9]{6})$/;
+
+/**
+ * Accepts a UK landline or mobile number as people write it (0113 496 0000, (020) 7946 0000,
+ * 0300-123-4567, 07700 900123, +44 (0)113 496 0000, 0044 20 7946 0000) and returns E.164,
+ * "+441134960000". Spaces, brackets and hyphens are ignored; anything else is refused.
+ */
+export function parseUkPhone(input: string): { ok: true; value: string } | { ok: false } {
+  const withoutTrunkPrefix = input.trim().replace(/^(\+44|0044|44)\s*\(0\)/, "$1");
+  const compact = withoutTrunkPrefix.replace(/[\s\-()]/g, "");
+  const international = /^(?:\+44|0044|44)([1-9][0-9]*)$/.exec(compact);
+  const national = /^0([1-9][0-9]*)$/.exec(compact);
+  const nsn = international?.[1] ?? national?.[1];
+  if (nsn === undefined || !UK_PHONE_NSN.test(nsn)) return { ok: false };
+  return { ok: true, value: `+44${nsn}` };
+}
+
+/**
+ * A number from parseUkPhone (or parseUkMobile) as the UK writes it: "0113 496 0000",
+ * "020 7946 0000", "01632 960000", "0300 123 4567", "07700 900123". Anything else is returned
+ * as it came.
+ */
+export function formatUkPhone(e164: string): string {
+  const nsn = /^\+44([0-9]+)$/.exec(e164)?.[1];
+  if (nsn === undefined || !UK_PHONE_NSN.test(nsn)) return e164;
+  const national = `0${nsn}`;
+  const grouped = (...sizes: number[]) => {
+    const parts: string[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      parts.push(national.slice(at, at + size));
+      at += size;
+    }
+    return parts.join(" ");
+  };
+  if (nsn.startsWith("2")) return grouped(3, 4, 4);
+  if (nsn.startsWith("3")) return grouped(4, 3, 4);
+  if (nsn.startsWith("7")) return grouped(5, 6);
+  // 01: the large towns' 011x and 01x1 codes have seven-digit local numbers; the rest six, or five.
+  if (nsn.length === 10 && (nsn[1] === "1" || nsn[2] === "1")) return grouped(4, 3, 4);
+  return nsn.length === 10 ? grouped(5, 6) : grouped(5, 5);
+}

@@ -4,7 +4,7 @@
 
 import { z } from "zod";
 import { daysInMonth, formatIsoDay, compareDays } from "./calendar";
-import { parseEmail, parseUkMobile } from "./contact";
+import { parseEmail, parseUkMobile, parseUkPhone } from "./contact";
 import type { ClaimedIdentity } from "./identity-match";
 import { parseNhsNumber } from "./nhs-number";
 import { parsePostcode } from "./postcode";
@@ -29,13 +29,19 @@ export interface RequestFormMessages {
   declarationLoginSafe: string;
   declarationTellPractice: string;
   contactWay: string;
+  contactPhoneMissing: string;
+  contactPhoneInvalid: string;
   contactTime: string;
   withdrawConfirm: string;
 }
 
+/** The messages of the safe-contact questions, which staff entering a request ask too, in their own words. */
+export type SafeContactMessages = Pick<RequestFormMessages, "contactWay" | "contactPhoneMissing" | "contactPhoneInvalid" | "contactTime" | "tooLong">;
+
 export const MAX_TEXT = 200;
 export const OPT_OUT_SCOPES = ["no-online-access", "keep-appointments-and-prescriptions"] as const;
 export const CONTACT_WAYS = ["phone", "email", "letter"] as const;
+export type ContactWay = (typeof CONTACT_WAYS)[number];
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 
@@ -55,10 +61,6 @@ export function parseDateOfBirth(
   const iso = formatIsoDay({ year: y, month: m, day: d });
   if (compareDays(iso, today) > 0) return { ok: false, problem: "future" };
   return { ok: true, value: iso };
-}
-
-function requiredText(message: string, messages: RequestFormMessages) {
-  return z.preprocess(text, z.string().trim().min(1, { error: message }).max(MAX_TEXT, { error: messages.tooLong }));
 }
 
 /** The date of birth alone: the personal-link check, and part of "your details". */
@@ -132,19 +134,70 @@ export function kindSchema(messages: RequestFormMessages) {
 
 const ticked = (message: string) => z.literal("yes", { error: message });
 
+/** What someone asking for access said about reaching them safely, normalised. */
+export interface SafeContact {
+  contactWay: ContactWay;
+  /** E.164, and only when the safe way is the phone. */
+  contactPhone?: string;
+  contactTime: string;
+}
+
+const SAFE_CONTACT_FIELDS = { contactWay: z.preprocess(text, z.string()), contactPhone: z.preprocess(text, z.string()), contactTime: z.preprocess(text, z.string()) };
+
+/**
+ * Checks the safe-contact answers, reporting each problem through `issue`; the answers when there
+ * is none. The number is asked (and checked) only when the phone is the safe way: a number typed
+ * before choosing another way is dropped, never stored.
+ */
+function checkSafeContact(
+  value: { contactWay: string; contactPhone: string; contactTime: string },
+  messages: SafeContactMessages,
+  issue: (path: string, message: string) => void,
+): SafeContact | null {
+  const way = CONTACT_WAYS.find((w) => w === value.contactWay) ?? null;
+  if (!way) issue("contactWay", messages.contactWay);
+  const phone = way === "phone" ? (value.contactPhone.trim() === "" ? null : parseUkPhone(value.contactPhone)) : undefined;
+  if (phone === null) issue("contactPhone", messages.contactPhoneMissing);
+  else if (phone && !phone.ok) issue("contactPhone", messages.contactPhoneInvalid);
+  const time = value.contactTime.trim();
+  const timeProblem = time === "" ? messages.contactTime : time.length > MAX_TEXT ? messages.tooLong : null;
+  if (timeProblem) issue("contactTime", timeProblem);
+  if (!way || phone === null || (phone && !phone.ok) || timeProblem) return null;
+  return { contactWay: way, ...(phone?.ok ? { contactPhone: phone.value } : {}), contactTime: time };
+}
+
+/** The safe-contact questions alone: part of an opt-in, and of an opt-in staff enter for a patient. */
+export function safeContactSchema(messages: SafeContactMessages) {
+  return z.object(SAFE_CONTACT_FIELDS).transform((value, ctx): SafeContact => {
+    const checked = checkSafeContact(value, messages, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
+    return checked ?? z.NEVER;
+  });
+}
+
+const DECLARATIONS = ["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice"] as const;
+
 /** Step "the kind's questions": different for each kind of request. */
 export function questionsSchema(kind: RequestKind, messages: RequestFormMessages) {
   switch (kind) {
     case "opt-out":
       return z.object({ optOutScope: z.enum(OPT_OUT_SCOPES, { error: messages.optOutScope }) });
     case "opt-in":
-      return z.object({
-        declarationUpsetting: ticked(messages.declarationUpsetting),
-        declarationLoginSafe: ticked(messages.declarationLoginSafe),
-        declarationTellPractice: ticked(messages.declarationTellPractice),
-        contactWay: z.enum(CONTACT_WAYS, { error: messages.contactWay }),
-        contactTime: requiredText(messages.contactTime, messages),
-      });
+      return z
+        .object({
+          declarationUpsetting: z.preprocess(text, z.string()),
+          declarationLoginSafe: z.preprocess(text, z.string()),
+          declarationTellPractice: z.preprocess(text, z.string()),
+          ...SAFE_CONTACT_FIELDS,
+        })
+        .transform((value, ctx) => {
+          // Every check here, so that one pass reports every problem at once, in page order.
+          const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", message, path: [path] });
+          const unticked = DECLARATIONS.filter((name) => value[name] !== "yes");
+          for (const name of unticked) issue(name, messages[name]);
+          const contact = checkSafeContact(value, messages, issue);
+          if (unticked.length > 0 || !contact) return z.NEVER;
+          return { declarationUpsetting: "yes", declarationLoginSafe: "yes", declarationTellPractice: "yes", ...contact } as const;
+        });
     case "withdraw-opt-out":
       return z.object({ withdrawConfirm: ticked(messages.withdrawConfirm) });
     default: {
@@ -154,10 +207,19 @@ export function questionsSchema(kind: RequestKind, messages: RequestFormMessages
   }
 }
 
+/**
+ * The answers to store for a kind's questions: as typed, except the safe phone number, kept in
+ * the one form every reader can dial (E.164), and kept only when the phone is the safe way.
+ */
+export function questionAnswersToStore(values: Record<string, string>, parsed: Record<string, unknown>): Record<string, string> {
+  const { contactPhone: _typed, ...rest } = values;
+  return typeof parsed.contactPhone === "string" ? { ...rest, contactPhone: parsed.contactPhone } : rest;
+}
+
 /** The fields each kind's questions step owns, in page order (for the error summary and hidden fields). */
 export const QUESTION_FIELDS: Record<RequestKind, readonly string[]> = {
   "opt-out": ["optOutScope"],
-  "opt-in": ["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice", "contactWay", "contactTime"],
+  "opt-in": ["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice", "contactWay", "contactPhone", "contactTime"],
   "withdraw-opt-out": ["withdrawConfirm"],
 };
 

@@ -4,10 +4,12 @@ import type { ReactNode } from "react";
 import { z } from "zod";
 import { Button, ErrorSummary, errorList, firstError, Radios, SummaryList, TextInput, type FieldErrors } from "../components/forms";
 import { Checkbox } from "../components/form-fields";
+import { SafeContactQuestions } from "../components/safe-contact-questions";
 import { MainContent } from "../components/page-chrome";
-import { KIND_LABELS, requestErrors, requestsContent as content } from "../content/requests";
+import { answerRows } from "../content/request-answers";
+import { requestErrors, requestsContent as content } from "../content/requests";
 import { ukLocalDay } from "../domain/calendar";
-import { DETAILS_FIELDS, detailsSchema, isRequestKind, QUESTION_FIELDS, questionsSchema } from "../domain/request-forms";
+import { DETAILS_FIELDS, detailsSchema, isRequestKind, QUESTION_FIELDS, questionAnswersToStore, questionsSchema } from "../domain/request-forms";
 import type { RequestKind } from "../domain/request-workflow";
 import { getPatientHome } from "../services/patient-home.server";
 import { discardSubmission, submitPatientRequest } from "../services/patient-requests.server";
@@ -102,7 +104,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     odsCode: practice.odsCode,
     kind,
     claim: { ...details.data },
-    answers: { kind, ...values },
+    answers: { kind, ...questionAnswersToStore(values, questions.data) },
     clientAddress: context.clientAddress,
     now,
   });
@@ -222,22 +224,7 @@ export function KindQuestions({ kind, values, fieldErrors }: { kind: RequestKind
           {(["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice"] as const).map((name) => (
             <Checkbox key={name} name={name} label={q[name]} defaultChecked={values[name] === "yes"} error={firstError(fieldErrors, name)} />
           ))}
-          <Radios
-            name="contactWay"
-            legend={q.contactWay}
-            hint={q.contactWayHint}
-            options={q.contactWays}
-            defaultValue={values.contactWay}
-            error={firstError(fieldErrors, "contactWay")}
-          />
-          <TextInput
-            id="contactTime"
-            name="contactTime"
-            label={q.contactTime}
-            hint={q.contactTimeHint}
-            defaultValue={values.contactTime}
-            error={firstError(fieldErrors, "contactTime")}
-          />
+          <SafeContactQuestions values={values} fieldErrors={fieldErrors} />
         </>
       );
     }
@@ -257,31 +244,21 @@ export function KindQuestions({ kind, values, fieldErrors }: { kind: RequestKind
   }
 }
 
-/** The kind's answers as summary-list rows, exactly as given (React escapes them). */
+/** Answers as summary-list rows, in the words the form asked and the patient chose (React escapes them). */
+function summaryRows(answers: Record<string, string>): { key: ReactNode; value: ReactNode }[] {
+  return answerRows(answers).map((row) => ({ key: row.question, value: row.answer }));
+}
+
+/** The kind's answers as summary-list rows: what they want to do, then its questions. */
 export function kindAnswerRows(kind: RequestKind, values: Record<string, string>): { key: ReactNode; value: ReactNode }[] {
-  const c = content.check;
-  const rows: { key: ReactNode; value: ReactNode }[] = [{ key: c.kind, value: KIND_LABELS[kind] }];
-  if (kind === "opt-out") {
-    const q = content.questions["opt-out"];
-    rows.push({ key: q.title, value: q.options.find((o) => o.value === values.optOutScope)?.label ?? "" });
-  } else if (kind === "opt-in") {
-    const q = content.questions["opt-in"];
-    for (const name of ["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice"] as const) {
-      rows.push({ key: q[name], value: values[name] === "yes" ? c.yes : "" });
-    }
-    rows.push({ key: q.contactWay, value: q.contactWays.find((o) => o.value === values.contactWay)?.label ?? "" });
-    rows.push({ key: q.contactTime, value: values.contactTime ?? "" });
-  } else {
-    rows.push({ key: content.questions["withdraw-opt-out"].withdrawConfirm, value: values.withdrawConfirm === "yes" ? c.yes : "" });
-  }
-  return rows;
+  return summaryRows({ kind, ...pick(values, QUESTION_FIELDS[kind]) });
 }
 
 // ---------------------------------------------------------------------------
 // The page
 // ---------------------------------------------------------------------------
 
-function DetailsStep({ values, fieldErrors }: { values: Record<string, string>; fieldErrors: FieldErrors }) {
+export function DetailsStep({ values, fieldErrors }: { values: Record<string, string>; fieldErrors: FieldErrors }) {
   const c = content.details;
   return (
     <>
@@ -301,18 +278,7 @@ function DetailsStep({ values, fieldErrors }: { values: Record<string, string>; 
 }
 
 function detailsRows(values: Record<string, string>) {
-  const c = content.details;
-  const dob = [values.dateOfBirthDay, values.dateOfBirthMonth, values.dateOfBirthYear].join(" / ");
-  const orNone = (v: string | undefined) => (v && v.trim() !== "" ? v : content.check.notGiven);
-  return [
-    { key: c.givenName, value: values.givenName ?? "" },
-    { key: c.familyName, value: values.familyName ?? "" },
-    { key: c.dateOfBirth, value: dob },
-    { key: c.postcode, value: values.postcode ?? "" },
-    { key: c.nhsNumber, value: orNone(values.nhsNumber) },
-    { key: c.email, value: orNone(values.email) },
-    { key: c.mobile, value: orNone(values.mobile) },
-  ];
+  return summaryRows(pick(values, DETAILS_FIELDS));
 }
 
 const FIELD_ORDER = ["givenName", "familyName", "dateOfBirth", "postcode", "nhsNumber", "email", "mobile"];

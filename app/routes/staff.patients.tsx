@@ -5,7 +5,9 @@ import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
 import { Button, ErrorSummary, SummaryList, Table, TextInput } from "../components/forms";
 import { StaffPage, toViewer } from "../components/staff-page";
+import { dateOfBirthWithAge } from "../content/date-of-birth";
 import { staffContent } from "../content/staff";
+import { ukLocalDay } from "../domain/calendar";
 import { formatNhsNumber } from "../domain/nhs-number";
 import { can } from "../domain/permissions";
 import { setLargePrint, viewPatient } from "../services/patient-record.server";
@@ -23,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     viewer: toViewer(context),
     nhsNumber,
+    today: ukLocalDay(new Date()),
     lookup: nhsNumber ? await viewPatient(context, nhsNumber) : null,
     canSetLargePrint: can(context.role, "print-letters"),
   };
@@ -45,7 +48,7 @@ const longDate = (day: string) =>
 const yesNo = (value: boolean) => (value ? "Yes" : "No");
 
 export default function FindPatientPage() {
-  const { viewer, nhsNumber, lookup, canSetLargePrint } = useLoaderData<typeof loader>();
+  const { viewer, nhsNumber, today, lookup, canSetLargePrint } = useLoaderData<typeof loader>();
   const invalid = lookup?.kind === "invalid";
   return (
     <StaffPage viewer={viewer}>
@@ -70,16 +73,18 @@ export default function FindPatientPage() {
         <Button variant="secondary">Find</Button>
       </Form>
       {lookup?.kind === "not-found" ? <p>{`No patient at ${viewer.practiceName} has the NHS number ${nhsNumber}.`}</p> : null}
-      {lookup?.kind === "found" ? <PatientDetails patient={lookup.patient} canSetLargePrint={canSetLargePrint} /> : null}
+      {lookup?.kind === "found" ? <PatientDetails patient={lookup.patient} today={today} canSetLargePrint={canSetLargePrint} /> : null}
     </StaffPage>
   );
 }
 
 function PatientDetails({
   patient,
+  today,
   canSetLargePrint,
 }: {
   patient: Extract<Awaited<ReturnType<typeof viewPatient>>, { kind: "found" }>["patient"];
+  today: string;
   canSetLargePrint: boolean;
 }) {
   return (
@@ -90,7 +95,7 @@ function PatientDetails({
       <SummaryList
         rows={[
           { key: "NHS number", value: formatNhsNumber(patient.nhsNumber) },
-          { key: "Date of birth", value: longDate(patient.dateOfBirth) },
+          { key: "Date of birth", value: dateOfBirthWithAge(patient.dateOfBirth, today) },
           { key: "Address", value: patient.address.map((line) => <span key={line} className="nhsuk-u-display-block">{line}</span>) },
           { key: "Email", value: patient.email ?? "None" },
           { key: "Mobile", value: patient.mobile ?? "None" },

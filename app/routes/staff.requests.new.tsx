@@ -4,11 +4,15 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
 import { DateInput } from "../components/form-fields";
-import { Button, ErrorSummary, errorList, firstError, pageTitle, Radios, Select, SummaryList, Table, Textarea, TextInput } from "../components/forms";
+import { Button, ErrorSummary, errorList, firstError, InsetText, pageTitle, Radios, Select, SummaryList, Table, Textarea, TextInput } from "../components/forms";
+import { SafeContactQuestions } from "../components/safe-contact-questions";
 import { StaffPage, toViewer } from "../components/staff-page";
+import { dateOfBirthWithAge } from "../content/date-of-birth";
 import { newRequestContent as content, requestPageContent } from "../content/review-queue";
-import { formatIsoDay, formatLongDay, parseIsoDay, ukLocalDay } from "../domain/calendar";
+import { staffEntryContent } from "../content/staff-request-entry";
+import { formatIsoDay, parseIsoDay, ukLocalDay } from "../domain/calendar";
 import { formatNhsNumber } from "../domain/nhs-number";
+import { safeContactSchema, type SafeContact } from "../domain/request-forms";
 import { REQUEST_KINDS, STAFF_CHANNELS, STAFF_IDENTITY_CHECKS } from "../domain/request-workflow";
 import { formError } from "../http/form.server";
 import { findPatients } from "../services/patient-search.server";
@@ -30,11 +34,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const find = params.get("find")?.trim() ?? "";
   const patientId = z.uuid().safeParse(params.get("patient"));
-  const patient = patientId.success ? await getPatientForStaffRequest(context, patientId.data) : null;
+  const now = new Date();
+  const patient = patientId.success ? await getPatientForStaffRequest(context, patientId.data, now) : null;
   return {
     viewer: toViewer(context),
     me: context.user.id,
-    today: ukLocalDay(new Date()),
+    today: ukLocalDay(now),
     find,
     search: find && !patient ? await findPatients(context, find, "enter-request") : null,
     patient,
@@ -55,6 +60,10 @@ const entrySchema = z
     receivedOnMonth: z.string().trim().default(""),
     receivedOnYear: z.string().trim().default(""),
     identityCheck: z.enum(STAFF_IDENTITY_CHECKS, { error: errors.identity }),
+    // Asked, in the online form's words, only of a patient asking for access.
+    contactWay: z.string().optional(),
+    contactPhone: z.string().optional(),
+    contactTime: z.string().optional(),
     notes: z
       .string()
       .trim()
@@ -68,14 +77,29 @@ const entrySchema = z
       parts.every((p) => /^\d+$/.test(p)) && form.receivedOnYear.length === 4
         ? formatIsoDay({ year: Number(form.receivedOnYear), month: Number(form.receivedOnMonth), day: Number(form.receivedOnDay) })
         : null;
-    if (!day || !parseIsoDay(day)) {
-      ctx.addIssue({ code: "custom", path: ["receivedOn"], message: errors.receivedOnInvalid });
-      return z.NEVER;
+    const dayOk = day !== null && parseIsoDay(day) !== null;
+    if (!dayOk) ctx.addIssue({ code: "custom", path: ["receivedOn"], message: errors.receivedOnInvalid });
+    // The same checks as the online form's (the number only when the phone is the safe way).
+    let safeContact: SafeContact | null = null;
+    if (form.kind === "opt-in") {
+      const contact = safeContactSchema(staffEntryContent.contactErrors).safeParse(form);
+      if (contact.success) safeContact = contact.data;
+      else for (const issue of contact.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
     }
-    return { patientId: form.patientId, kind: form.kind, channel: form.channel, takenBy: form.takenBy, receivedOn: day, identityCheck: form.identityCheck, notes: form.notes };
+    if (!dayOk || (form.kind === "opt-in" && !safeContact)) return z.NEVER;
+    return {
+      patientId: form.patientId,
+      kind: form.kind,
+      channel: form.channel,
+      takenBy: form.takenBy,
+      receivedOn: day,
+      identityCheck: form.identityCheck,
+      safeContact,
+      notes: form.notes,
+    };
   });
 
-const FIELD_ORDER = ["patientId", "kind", "channel", "takenBy", "receivedOn", "identityCheck", "notes"];
+const FIELD_ORDER = ["patientId", "kind", "channel", "takenBy", "receivedOn", "identityCheck", "contactWay", "contactPhone", "contactTime", "notes"];
 
 export async function action({ request }: ActionFunctionArgs) {
   const context = await requireStaff(request, "work-queue");
@@ -116,14 +140,14 @@ export default function NewRequestPage() {
             <TextInput id="find" name="find" type="search" label={content.findLabel} hint={content.findHint} spellCheck={false} defaultValue={find} error={searchError} />
             <Button variant="secondary">{content.findButton}</Button>
           </Form>
-          {search?.ok ? <Results search={search} find={find} /> : null}
+          {search?.ok ? <Results search={search} find={find} today={today} /> : null}
         </>
       )}
     </StaffPage>
   );
 }
 
-function Results({ search, find }: { search: Extract<NonNullable<LoaderData["search"]>, { ok: true }>; find: string }) {
+function Results({ search, find, today }: { search: Extract<NonNullable<LoaderData["search"]>, { ok: true }>; find: string; today: string }) {
   if (search.patients.length === 0) return <p>{requestPageContent.searchNone(find)}</p>;
   return (
     <Table
@@ -141,7 +165,7 @@ function Results({ search, find }: { search: Extract<NonNullable<LoaderData["sea
           ) : null}
         </>,
         formatNhsNumber(p.nhsNumber),
-        formatLongDay(p.dateOfBirth),
+        dateOfBirthWithAge(p.dateOfBirth, today),
         [p.address, p.postcode].filter(Boolean).join(", "),
         p.standing === "registered" ? (
           <a key={p.id} href={`/staff/requests/new?patient=${p.id}`}>
@@ -180,14 +204,23 @@ function EntryForm({
         rows={[
           { key: rows.name, value: patient.name },
           { key: rows.nhsNumber, value: formatNhsNumber(patient.nhsNumber) },
-          { key: rows.dateOfBirth, value: formatLongDay(patient.dateOfBirth) },
+          { key: rows.dateOfBirth, value: dateOfBirthWithAge(patient.dateOfBirth, today) },
           { key: rows.address, value: [patient.address, patient.postcode].filter(Boolean).join(", ") },
         ]}
       />
       <p>
         <a href="/staff/requests/new">{content.changePatient}</a>
       </p>
-      {error("patientId") ? <p className="nhsuk-error-message">{error("patientId")}</p> : null}
+      {error("patientId") ? (
+        // The error summary links here.
+        <p className="nhsuk-error-message" id="patientId" tabIndex={-1}>
+          <span className="nhsuk-u-visually-hidden">Error:</span> {error("patientId")}
+        </p>
+      ) : patient.outsideProgramme ? (
+        <InsetText>
+          <p>{patient.outsideProgramme}</p>
+        </InsetText>
+      ) : null}
       <Form method="post">
         <input type="hidden" name="patientId" value={patient.id} />
         <Radios
@@ -231,6 +264,9 @@ function EntryForm({
           defaultValue={values.identityCheck}
           error={error("identityCheck")}
         />
+        <h2>{staffEntryContent.contactHeading}</h2>
+        <p>{staffEntryContent.contactIntro}</p>
+        <SafeContactQuestions values={values} fieldErrors={actionErrors?.fieldErrors} />
         <Textarea id="notes" name="notes" label={content.notesLabel} hint={content.notesHint} defaultValue={values.notes} error={error("notes")} />
         <Button>{content.submit}</Button>
       </Form>

@@ -1,5 +1,8 @@
 import { withPractice } from "../../db/tenancy.server";
+import { staffEntryContent } from "../content/staff-request-entry";
 import { compareDays, ukLocalDay } from "../domain/calendar";
+import { ageOn, PROGRAMME_MIN_AGE } from "../domain/eligibility";
+import type { SafeContact } from "../domain/request-forms";
 import type { RequestKind, StaffChannel, StaffIdentityCheck } from "../domain/request-workflow";
 import { getPatientForReview } from "../models/request-review.server";
 import { listPracticeStaff } from "../models/staff.server";
@@ -25,6 +28,8 @@ export interface StaffRequestInput {
   /** The UK day it came in. */
   receivedOn: string;
   identityCheck: StaffIdentityCheck;
+  /** For an opt-in: the safe way to reach the patient (and its number), asked in the online form's words. */
+  safeContact?: SafeContact | null;
   /** What the patient asked for or said, in staff's words. */
   notes: string | null;
 }
@@ -33,10 +38,27 @@ export type StaffRequestResult =
   | { ok: true; requestId: string; reference: string; /** Added to the patient's open request of the kind. */ joined: boolean }
   | { ok: false; field: "patientId" | "takenBy" | "receivedOn"; reason: string };
 
-/** The patient a request is being entered for, or null when not on this practice's list. */
-export async function getPatientForStaffRequest(context: StaffContext, patientId: string): Promise<PatientCandidate | null> {
+/**
+ * Why a request for this patient cannot be entered here today, because of their age: the
+ * sentence for staff, naming the patient, their age and the right route; null when it can.
+ */
+function outsideProgramme(patient: { givenName: string; familyName: string; dateOfBirth: string }, today: string, context: StaffContext): string | null {
+  const age = ageOn(patient.dateOfBirth, today);
+  if (age >= PROGRAMME_MIN_AGE) return null;
+  return staffEntryContent.underProgrammeAge(`${patient.givenName} ${patient.familyName}`, age, context.practice.clinicalSystem);
+}
+
+/**
+ * The patient a request is being entered for, or null when not on this practice's list; with,
+ * for a child, why nothing can be entered for them here (so staff know before they type).
+ */
+export async function getPatientForStaffRequest(
+  context: StaffContext,
+  patientId: string,
+  now = new Date(),
+): Promise<(PatientCandidate & { outsideProgramme: string | null }) | null> {
   const patient = await withPractice(context.practice.id, (tx) => getPatientForReview(tx, context.practice.id, patientId));
-  return patient ? toCandidate(patient) : null;
+  return patient ? { ...toCandidate(patient), outsideProgramme: outsideProgramme(patient, ukLocalDay(now), context) } : null;
 }
 
 /** The instant to record for a request received on `day`: now if today, otherwise midday that day. */
@@ -57,6 +79,11 @@ export async function enterRequestForPatient(context: StaffContext, input: Staff
     if (!patient) return { ok: false, field: "patientId", reason: "That patient is not on this practice's list. Search again." };
     const refusal = whyNotForRequests(patient);
     if (refusal) return { ok: false, field: "patientId", reason: refusal };
+    // Under-16s are outside the programme: nothing is recorded, and staff are sent to the clinical
+    // system's own process. (The public form takes their requests like any other, so that it
+    // never tells anyone who is registered; a decision on such a request is "outside the service".)
+    const tooYoung = outsideProgramme(patient, today, context);
+    if (tooYoung) return { ok: false, field: "patientId", reason: tooYoung };
     const staff = await listPracticeStaff(tx, practiceId);
     const takenBy = staff.find((m) => m.id === input.takenBy && canBeAssigned(m));
     if (!takenBy) return { ok: false, field: "takenBy", reason: "Choose who took the request: someone who works at this practice." };
@@ -65,7 +92,11 @@ export async function enterRequestForPatient(context: StaffContext, input: Staff
       kind: input.kind,
       match: { kind: "full", patientId: patient.id },
       channel: input.channel,
-      answers: { identityCheck: input.identityCheck, ...(input.notes ? { notes: input.notes } : {}) },
+      answers: {
+        identityCheck: input.identityCheck,
+        ...(input.kind === "opt-in" && input.safeContact ? input.safeContact : {}),
+        ...(input.notes ? { notes: input.notes } : {}),
+      },
       now,
       staff: {
         actor: { id: context.user.id, role: context.role },

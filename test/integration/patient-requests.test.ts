@@ -1,6 +1,9 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken, randomToken } from "../../app/auth/tokens.server";
+import { answerRows } from "../../app/content/request-answers";
+import { requestErrors } from "../../app/content/requests";
+import { ukLocalDay } from "../../app/domain/calendar";
 import { MINIMUM_ANSWER_MS } from "../../app/services/patient-requests.server";
 import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
 
@@ -147,6 +150,81 @@ describe("online requests", () => {
     const [row] = await admin`select answers from request_submissions where answers->'answers'->>'givenName' like '<script>%'`;
     expect(row!.answers.answers.givenName).toBe(hostile.givenName);
     expect(row!.answers.answers.familyName).toBe(hostile.familyName);
+  });
+
+  it("takes a request with a 6-year-old's details exactly as any other: the same answer, nothing to tell them apart", async () => {
+    const [year, month, day] = ukLocalDay(new Date()).split("-").map(Number) as [number, number, number];
+    const childDob = { dateOfBirthDay: String(Math.min(day, 28)), dateOfBirthMonth: String(month), dateOfBirthYear: String(year - 6) };
+    const isoDob = `${childDob.dateOfBirthYear}-${String(month).padStart(2, "0")}-${childDob.dateOfBirthDay.padStart(2, "0")}`;
+    const [inserted] = await admin`
+      insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth, postcode)
+      values (${practiceA}, '9434765803', 'Amelia', 'Jones', ${isoDob}, 'LS1 4AP') returning id`;
+    const amelia = inserted!.id as string;
+    const child = await sendOnline({ ...ANN, givenName: "Amelia", familyName: "Jones", nhsNumber: "943 476 5803", ...childDob });
+    const adult = await sendOnline({ ...ANN, givenName: "Zed", familyName: "Nobody", nhsNumber: "", postcode: "M2 2BB" });
+    expect(child.status).toBe(302);
+    expect(child.location).toMatch(/^\/requests\/sent\?ref=RQ-/);
+    expect(child.body).toBe(adult.body);
+    expect(neutral(child.page)).toBe(neutral(adult.page));
+    // Received like any other, for staff to handle by the clinical system's own route.
+    const [row] = await admin`select patient_id, state, identity_match from requests where reference = ${child.reference}`;
+    expect(row).toEqual({ patient_id: amelia, state: "triage", identity_match: "full" });
+  });
+
+  describe("a phone number as the safe way to be contacted", () => {
+    const OPT_IN = { declarationUpsetting: "yes", declarationLoginSafe: "yes", declarationTellPractice: "yes", contactWay: "phone", contactTime: "Weekday mornings" };
+    const questions = (answers: Record<string, string>) => post("/requests/new?practice=TSTA1&kind=opt-in", { step: "questions", website: "", ...ANN, ...answers });
+
+    it("asks for the number when the phone is chosen, naming the field, and keeps every answer", async () => {
+      for (const [typed, message] of [
+        ["", requestErrors.contactPhoneMissing],
+        ["0113 496 00", requestErrors.contactPhoneInvalid],
+      ] as const) {
+        const response = await questions({ ...OPT_IN, contactPhone: typed });
+        expect(response.status).toBe(400);
+        const html = await response.text();
+        expect(html).toContain("<title>Error: Before you ask for access</title>");
+        expect(html).toContain(`<a href="#contactPhone">${message}</a>`);
+        expect(html).toMatch(new RegExp(`<input[^>]*id="contactPhone"[^>]*value="${typed}"`));
+        expect(html).toMatch(new RegExp(`<span class="nhsuk-error-message" id="contactPhone-error"><span class="nhsuk-u-visually-hidden">Error:</span> (<!-- -->)?${message}</span>`));
+        // Every other answer is kept: the ticks, the way, the time, and the details in hidden fields.
+        for (const name of ["declarationUpsetting", "declarationLoginSafe", "declarationTellPractice"]) expect(html).toMatch(new RegExp(`<input[^>]*name="${name}"[^>]*checked`));
+        expect(html.match(/<input[^>]*name="contactWay"[^>]*>/g)?.filter((input) => input.includes(" checked"))).toEqual([expect.stringContaining('value="phone"')]);
+        expect(html).toContain('value="Weekday mornings"');
+        expect(html).toContain('<input type="hidden" name="familyName" value="Example"/>');
+      }
+      // The check step refuses it too: nothing is sent without a number.
+      const before = await admin`select count(*)::int as n from request_submissions`;
+      const submitted = await post("/requests/new?practice=TSTA1&kind=opt-in", { step: "check", intent: "submit", website: "", ...ANN, ...OPT_IN, contactPhone: "" });
+      expect(submitted.status).toBe(400);
+      expect(await admin`select count(*)::int as n from request_submissions`).toEqual(before);
+    });
+
+    it("does not ask for a number when another way is chosen", async () => {
+      const response = await questions({ ...OPT_IN, contactWay: "letter", contactPhone: "" });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("Check your answers before sending your request");
+    });
+
+    it("shows the number on check your answers, and stores it as contactPhone in one form, under the form's own questions", async () => {
+      const check = await questions({ ...OPT_IN, contactPhone: "+44 (0)113 496-0000" });
+      expect(check.status).toBe(200);
+      const html = await check.text();
+      expect(html).toContain("Check your answers before sending your request");
+      expect(html).toMatch(/<dt class="nhsuk-summary-list__key">Phone number<\/dt><dd class="nhsuk-summary-list__value">0113 496 0000<\/dd>/);
+
+      const sent = await sendOnline({ ...ANN, familyName: "Caller", nhsNumber: "" }, "opt-in", { ...OPT_IN, contactPhone: "+44 (0)113 496-0000" });
+      expect(sent.status).toBe(302);
+      const [row] = await admin`select s.answers from request_submissions s join requests r on r.id = s.request_id where r.reference = ${sent.reference}`;
+      const answers = row!.answers.answers as Record<string, string>;
+      expect(answers).toMatchObject({ kind: "opt-in", contactWay: "phone", contactPhone: "+441134960000", contactTime: "Weekday mornings" });
+      // Staff read every stored answer under its question, in the words the patient chose.
+      const rows = answerRows(answers);
+      expect(rows.map((r) => r.question)).not.toContain("contactPhone");
+      expect(rows).toContainEqual({ question: "Phone number", answer: "0113 496 0000" });
+      expect(rows).toContainEqual({ question: "I will tell my GP practice if something in my record is wrong or is about someone else", answer: expect.not.stringMatching(/^yes$/) });
+      for (const raw of ["yes", "phone", "opt-in"]) expect(rows.map((r) => r.answer)).not.toContain(raw);
+    });
   });
 
   it("refuses a cross-origin POST", async () => {

@@ -1,5 +1,13 @@
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { answerRows } from "../../app/content/request-answers";
+import { requestsContent } from "../../app/content/requests";
+import { newRequestContent } from "../../app/content/review-queue";
+import { staffEntryContent } from "../../app/content/staff-request-entry";
+import { ukLocalDay } from "../../app/domain/calendar";
+import { isValidNhsNumber } from "../../app/domain/nhs-number";
 import type { StaffRole } from "../../app/domain/roles";
+import { DEMO_PASSWORD, DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
 import { submitPatientRequest } from "../../app/services/patient-requests.server";
 import { findPatients } from "../../app/services/patient-search.server";
 import { addPractice } from "../../app/services/practices.server";
@@ -7,7 +15,9 @@ import { getRequestReview } from "../../app/services/request-review.server";
 import { assignRequest, takeReviewStep } from "../../app/services/request-steps.server";
 import { openRequestQueue } from "../../app/services/review-queue.server";
 import type { StaffContext } from "../../app/services/staff-session.server";
-import { enterRequestForPatient } from "../../app/services/staff-requests.server";
+import { enterRequestForPatient, getPatientForStaffRequest } from "../../app/services/staff-requests.server";
+import { startAppUnderTest, type AppUnderTest } from "../helpers/app-under-test";
+import { StaffClient } from "../helpers/staff-http";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // Issue 7, points 1 to 3: finding requests on the queue (filters and an
@@ -291,5 +301,199 @@ describe("finding, linking and entering requests", () => {
       const [count] = await db.admin<{ n: number }[]>`select count(*)::int as n from requests where patient_id = ${zoe} and kind = 'opt-out' and state <> 'closed'`;
       expect(count!.n).toBe(1); // only RQ-AAAA-2222 from the queue tests
     });
+
+    it("refuses a patient under 16 on the day, naming them, their age and the clinical system's own route, and records nothing", async () => {
+      const amelia = await addPatient(practiceId, { nhs: "9434765803", given: "Amelia", family: "Jones", dob: "2020-03-03", email: "amelia.parent@example.org" });
+      const sam = await addPatient(practiceId, { nhs: "9434765781", given: "Sam", family: "Young", dob: "2010-11-22" });
+      const counts = async () =>
+        (await db.admin<{ requests: number; submissions: number; audit: number; messages: number }[]>`
+          select (select count(*)::int from requests) as requests, (select count(*)::int from request_submissions) as submissions,
+                 (select count(*)::int from audit_events) as audit, (select count(*)::int from messages) as messages`)[0];
+      const before = await counts();
+      const entry = {
+        kind: "opt-in" as const,
+        channel: "phone" as const,
+        takenBy: as("reception").user.id,
+        receivedOn: "2026-11-21",
+        identityCheck: "known-to-staff" as const,
+        safeContact: { contactWay: "phone" as const, contactPhone: "+441134960000", contactTime: "Mornings" },
+        notes: "Her mother rang",
+      };
+      expect(await enterRequestForPatient(as("reception"), { ...entry, patientId: amelia }, NOW)).toEqual({
+        ok: false,
+        field: "patientId",
+        reason: "Amelia Jones is 6: this service is for patients aged 16 and over. Access for under-16s and proxy access are handled in EMIS Web, not here.",
+      });
+      // The day before their 16th birthday, and any kind of request.
+      const samRefused = await enterRequestForPatient(as("reception"), { ...entry, patientId: sam, kind: "opt-out", safeContact: null, notes: null }, NOW);
+      expect(samRefused).toMatchObject({ ok: false, field: "patientId", reason: expect.stringMatching(/^Sam Young is 15: this service is for patients aged 16 and over\./) });
+      expect(await counts()).toEqual(before);
+      // Staff are told before they type, on the form for the patient.
+      expect((await getPatientForStaffRequest(as("reception"), amelia, NOW))!.outsideProgramme).toBe(staffEntryContent.underProgrammeAge("Amelia Jones", 6, "emis"));
+    });
+
+    it("takes a request for a patient on their 16th birthday", async () => {
+      const kit = await addPatient(practiceId, { nhs: "9434765773", given: "Kit", family: "Birthday", dob: "2010-11-21" });
+      expect((await getPatientForStaffRequest(as("reception"), kit, NOW))!.outsideProgramme).toBeNull();
+      const result = await enterRequestForPatient(
+        as("reception"),
+        { patientId: kit, kind: "opt-out", channel: "in-person", takenBy: as("reception").user.id, receivedOn: "2026-11-21", identityCheck: "photo-id", notes: null },
+        NOW,
+      );
+      expect(result).toMatchObject({ ok: true, joined: false });
+      const [row] = await db.admin<{ patient_id: string; state: string }[]>`select patient_id, state from requests where id = ${result.ok ? result.requestId : ""}`;
+      expect(row).toEqual({ patient_id: kit, state: "triage" });
+    });
+
+    it("keeps an opt-in's safe contact (the number in E.164) and shows it to staff under the online form's questions", async () => {
+      const rae = await addPatient(practiceId, { nhs: "9434765765", given: "Rae", family: "Caller", dob: "1975-05-05" });
+      const result = await enterRequestForPatient(
+        as("reception"),
+        {
+          patientId: rae,
+          kind: "opt-in",
+          channel: "phone",
+          takenBy: as("reception").user.id,
+          receivedOn: "2026-11-21",
+          identityCheck: "record-match",
+          safeContact: { contactWay: "phone", contactPhone: "+447700900123", contactTime: "After 6pm" },
+          notes: null,
+        },
+        NOW,
+      );
+      expect(result).toMatchObject({ ok: true });
+      const review = (await getRequestReview(as("reception"), result.ok ? result.requestId : "", NOW))!;
+      const answers = review.submissions[0]!.answers;
+      expect(answers).toEqual({ identityCheck: "record-match", contactWay: "phone", contactPhone: "+447700900123", contactTime: "After 6pm" });
+      const optIn = requestsContent.questions["opt-in"];
+      expect(answerRows(answers)).toEqual([
+        { question: newRequestContent.identityLegend, answer: newRequestContent.identityCheckNames["record-match"] },
+        { question: optIn.contactWay, answer: "Phone" },
+        { question: optIn.contactPhone, answer: "07700 900123" },
+        { question: optIn.contactTime, answer: "After 6pm" },
+      ]);
+      // Only an opt-in keeps a safe contact.
+      const optOut = await enterRequestForPatient(
+        as("reception"),
+        { patientId: rae, kind: "opt-out", channel: "phone", takenBy: as("reception").user.id, receivedOn: "2026-11-21", identityCheck: "record-match", safeContact: { contactWay: "letter", contactTime: "Any" }, notes: null },
+        NOW,
+      );
+      const optOutReview = (await getRequestReview(as("reception"), optOut.ok ? optOut.requestId : "", NOW))!;
+      expect(optOutReview.submissions[0]!.answers).toEqual({ identityCheck: "record-match" });
+    });
+  });
+});
+
+describe("the staff form for entering a request, over HTTP", () => {
+  const reception = DEMO_STAFF.find((p) => p.role === "reception")!;
+  let app: AppUnderTest;
+  let admin: postgres.Sql;
+  let client: StaffClient;
+  let practiceId = "";
+  let receptionId = "";
+  let today = "";
+  const child = { id: "", nhs: "", dob: "" };
+  const sixteen = { id: "", nhs: "", dob: "" };
+
+  async function unusedNhsNumber(): Promise<string> {
+    for (let stem = 943476570; ; stem -= 1) {
+      for (let check = 0; check < 10; check += 1) {
+        const nhs = `${stem}${check}`;
+        if (!isValidNhsNumber(nhs)) continue;
+        const [used] = await admin<{ n: number }[]>`select count(*)::int as n from patients where nhs_number = ${nhs}`;
+        if (used!.n === 0) return nhs;
+      }
+    }
+  }
+
+  async function addPatient(given: string, family: string, dob: string) {
+    const nhs = await unusedNhsNumber();
+    const [row] = await admin<{ id: string }[]>`
+      insert into patients (practice_id, nhs_number, given_name, family_name, date_of_birth, postcode)
+      values (${practiceId}, ${nhs}, ${given}, ${family}, ${dob}, 'LS1 4AP') returning id`;
+    return { id: row!.id, nhs, dob };
+  }
+
+  const form = (patientId: string, extra: Record<string, string>) => ({
+    patientId,
+    kind: "opt-in",
+    channel: "phone",
+    takenBy: receptionId,
+    receivedOnDay: String(Number(today.slice(8, 10))),
+    receivedOnMonth: String(Number(today.slice(5, 7))),
+    receivedOnYear: today.slice(0, 4),
+    identityCheck: "known-to-staff",
+    ...extra,
+  });
+  const requestsFor = async (patientId: string) => (await admin<{ n: number }[]>`select count(*)::int as n from requests where patient_id = ${patientId}`)[0]!.n;
+
+  beforeAll(async () => {
+    app = await startAppUnderTest({ env: { WORKER: "false" } });
+    admin = postgres(app.databaseUrl, { max: 1, onnotice: () => {} });
+    client = new StaffClient(app.baseUrl);
+    await client.signIn(reception.email, DEMO_PASSWORD, reception.totpSecret);
+    practiceId = (await admin<{ id: string }[]>`select id from practices where ods_code = ${DEMO_PRACTICE.odsCode}`)[0]!.id;
+    receptionId = (await admin<{ id: string }[]>`select id from staff_users where email = ${reception.email}`)[0]!.id;
+    // The UK day, as the server works ages out.
+    today = ukLocalDay(new Date());
+    const [year, month, day] = today.split("-").map(Number) as [number, number, number];
+    const iso = (y: number, d: number) => `${y}-${String(month).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    Object.assign(child, await addPatient("Amelia", "Jones", iso(year - 6, Math.min(day, 28))));
+    Object.assign(sixteen, await addPatient("Kit", "Birthday", iso(year - 16, day)));
+  });
+
+  afterAll(async () => {
+    await admin?.end();
+    await app?.stop();
+  });
+
+  it("shows each patient's age beside their date of birth: in the search, on the form and on the patient's page", async () => {
+    const search = await (await client.get(`/staff/requests/new?find=${child.nhs}`)).text();
+    expect(search).toMatch(/ \(age 6\)</);
+    const entry = await (await client.get(`/staff/requests/new?patient=${child.id}`)).text();
+    expect(entry).toMatch(/ \(age 6\)</);
+    // Staff are told before they type that nothing can be entered here for a child.
+    expect(entry).toContain("Amelia Jones is 6: this service is for patients aged 16 and over.");
+    const record = await (await client.get(`/staff/patients?nhsNumber=${child.nhs}`)).text();
+    expect(record).toMatch(/ \(age 6\)</);
+    const birthday = await (await client.get(`/staff/requests/new?patient=${sixteen.id}`)).text();
+    expect(birthday).toMatch(/ \(age 16\)</);
+    expect(birthday).not.toContain("this service is for patients aged 16 and over");
+  });
+
+  it("refuses a request for a 6-year-old with the right route, keeps what staff typed and records nothing", async () => {
+    // The form posts to its own address, the patient's id and all.
+    const response = await client.post(
+      `/staff/requests/new?patient=${child.id}`,
+      form(child.id, { contactWay: "phone", contactPhone: "0113 496 0000", contactTime: "Mornings", notes: "Her mother rang" }),
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    const message = "Amelia Jones is 6: this service is for patients aged 16 and over. Access for under-16s and proxy access are handled in EMIS Web, not here.";
+    expect(html).toContain(`<a href="#patientId">${message}</a>`);
+    expect(html).toMatch(/id="patientId"/);
+    expect(html).toContain("<title>Error: ");
+    expect(html).toContain('value="0113 496 0000"');
+    expect(html).toContain("Her mother rang</textarea>");
+    expect(html.match(/<input[^>]*name="contactWay"[^>]*>/g)?.filter((input) => input.includes(" checked"))).toEqual([expect.stringContaining('value="phone"')]);
+    expect(await requestsFor(child.id)).toBe(0);
+  });
+
+  it("asks for the number when the phone is the safe way, then takes the request for a 16-year-old on their birthday", async () => {
+    const missing = await client.post(`/staff/requests/new?patient=${sixteen.id}`, form(sixteen.id, { contactWay: "phone", contactPhone: "", contactTime: "Mornings" }));
+    expect(missing.status).toBe(400);
+    const html = await missing.text();
+    expect(html).toContain(`<a href="#contactPhone">${staffEntryContent.contactErrors.contactPhoneMissing}</a>`);
+    expect(html).toContain('value="Mornings"');
+    const invalid = await client.post(`/staff/requests/new?patient=${sixteen.id}`, form(sixteen.id, { contactWay: "phone", contactPhone: "0800 123 4567", contactTime: "Mornings" }));
+    expect(await invalid.text()).toContain(`<a href="#contactPhone">${staffEntryContent.contactErrors.contactPhoneInvalid}</a>`);
+    expect(await requestsFor(sixteen.id)).toBe(0);
+
+    const taken = await client.post(`/staff/requests/new?patient=${sixteen.id}`, form(sixteen.id, { contactWay: "phone", contactPhone: "(0113) 496-0000", contactTime: "Mornings" }));
+    expect(taken.status).toBe(302);
+    expect(taken.headers.get("location")).toMatch(/^\/staff\/requests\/[0-9a-f-]{36}\?entered=new$/);
+    const [stored] = await admin<{ answers: { answers: Record<string, string> } }[]>`
+      select s.answers from request_submissions s join requests r on r.id = s.request_id where r.patient_id = ${sixteen.id}`;
+    expect(stored!.answers.answers).toEqual({ identityCheck: "known-to-staff", contactWay: "phone", contactPhone: "+441134960000", contactTime: "Mornings" });
   });
 });

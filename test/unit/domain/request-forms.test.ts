@@ -7,7 +7,9 @@ import {
   detailsSchema,
   isRequestReference,
   parseDateOfBirth,
+  questionAnswersToStore,
   questionsSchema,
+  safeContactSchema,
   REFERENCE_ALPHABET,
   referenceFromBytes,
 } from "../../../app/domain/request-forms";
@@ -107,9 +109,62 @@ describe("questionsSchema", () => {
     expect(questionsSchema("opt-in", m).safeParse(all).success).toBe(true);
   });
 
+  const optIn = { declarationUpsetting: "yes", declarationLoginSafe: "yes", declarationTellPractice: "yes", contactTime: "Weekday mornings" };
+
+  it("opt-in asks for the number only when the phone is the safe way", () => {
+    expect(errorsOf(questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "phone" }))).toEqual({ contactPhone: m.contactPhoneMissing });
+    expect(errorsOf(questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "phone", contactPhone: "   " }))).toEqual({ contactPhone: m.contactPhoneMissing });
+    expect(errorsOf(questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "phone", contactPhone: "0800 123 4567" }))).toEqual({ contactPhone: m.contactPhoneInvalid });
+    const byPhone = questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "phone", contactPhone: "(0113) 496-0000" });
+    expect(byPhone.success && byPhone.data).toMatchObject({ contactWay: "phone", contactPhone: "+441134960000", contactTime: "Weekday mornings" });
+    // A number typed before choosing another way is neither checked nor kept.
+    const byLetter = questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "letter", contactPhone: "not a number" });
+    expect(byLetter.success && byLetter.data).not.toHaveProperty("contactPhone");
+  });
+
+  it("opt-in reports every problem in one pass, the number's with the rest", () => {
+    expect(errorsOf(questionsSchema("opt-in", m).safeParse({ contactWay: "phone", contactPhone: "12345" }))).toEqual({
+      declarationUpsetting: m.declarationUpsetting,
+      declarationLoginSafe: m.declarationLoginSafe,
+      declarationTellPractice: m.declarationTellPractice,
+      contactPhone: m.contactPhoneInvalid,
+      contactTime: m.contactTime,
+    });
+    expect(errorsOf(questionsSchema("opt-in", m).safeParse({ ...optIn, contactWay: "pigeon", contactTime: "x".repeat(201) }))).toEqual({
+      contactWay: m.contactWay,
+      contactTime: m.tooLong,
+    });
+  });
+
   it("withdrawing needs the confirmation ticked", () => {
     expect(errorsOf(questionsSchema("withdraw-opt-out", m).safeParse({}))).toEqual({ withdrawConfirm: m.withdrawConfirm });
     expect(questionsSchema("withdraw-opt-out", m).safeParse({ withdrawConfirm: "yes" }).success).toBe(true);
+  });
+});
+
+describe("safeContactSchema", () => {
+  const staffWords = { contactWay: "way", contactPhoneMissing: "missing", contactPhoneInvalid: "invalid", contactTime: "time", tooLong: "long" };
+
+  it("checks the safe-contact questions alone, in the words it is given", () => {
+    expect(errorsOf(safeContactSchema(staffWords).safeParse({}))).toEqual({ contactWay: "way", contactTime: "time" });
+    expect(errorsOf(safeContactSchema(staffWords).safeParse({ contactWay: "phone", contactTime: "Any time" }))).toEqual({ contactPhone: "missing" });
+    expect(safeContactSchema(staffWords).safeParse({ contactWay: "phone", contactPhone: "+44 (0)7700 900123", contactTime: " Any time " }).data).toEqual({
+      contactWay: "phone",
+      contactPhone: "+447700900123",
+      contactTime: "Any time",
+    });
+    expect(safeContactSchema(staffWords).safeParse({ contactWay: "email", contactPhone: "07700 900123", contactTime: "Any time" }).data).toEqual({
+      contactWay: "email",
+      contactTime: "Any time",
+    });
+  });
+});
+
+describe("questionAnswersToStore", () => {
+  it("keeps every answer as typed but the safe number, stored as E.164 and only when it is the safe way", () => {
+    const typed = { givenName: "Ann", contactWay: "phone", contactPhone: "0113 496 0000", contactTime: "Mornings" };
+    expect(questionAnswersToStore(typed, { contactWay: "phone", contactPhone: "+441134960000" })).toEqual({ ...typed, contactPhone: "+441134960000" });
+    expect(questionAnswersToStore({ ...typed, contactWay: "email" }, { contactWay: "email" })).toEqual({ givenName: "Ann", contactWay: "email", contactTime: "Mornings" });
   });
 });
 
