@@ -4,8 +4,6 @@
 // patterns below let the renderer check every message before it can leave.
 
 import { CODES } from "./codes";
-import type { DecisionOutcome } from "./request-workflow";
-import type { OPT_OUT_SCOPES } from "./request-forms";
 import { addressLines } from "./postal-address";
 
 export const TEMPLATE_KEYS = [
@@ -46,40 +44,6 @@ export function isCampaignTemplateKey(key: TemplateKey): key is CampaignTemplate
 /** Campaign messages invite the patient to act through their personal link. */
 export function templateCarriesPersonalLink(key: TemplateKey): boolean {
   return isCampaignTemplateKey(key);
-}
-
-export type OptOutScope = (typeof OPT_OUT_SCOPES)[number];
-
-/**
- * A decision's stored opt-out scope (a text column), or null for a full opt-out. Anything
- * unrecognised reads as a full opt-out: its message promises the patient the least.
- */
-export function optOutScopeOf(value: string | null): OptOutScope | null {
-  return value === "no-online-access" || value === "keep-appointments-and-prescriptions" ? value : null;
-}
-
-/**
- * The message that tells a patient a decision's outcome, in words for that exact outcome and, for
- * an opt-out, what the patient asked to keep (DESIGN §2: told only what is true). A null scope is
- * a full opt-out: it promises the least. None for a request rejected as unverified.
- */
-export function outcomeTemplateFor(outcome: DecisionOutcome, optOutScope: OptOutScope | null): TemplateKey | null {
-  switch (outcome) {
-    case "opt-out-recorded":
-      return optOutScope === "keep-appointments-and-prescriptions" ? "outcome-opt-out-keep-appointments" : "outcome-opt-out-recorded";
-    case "granted":
-      return "outcome-access-granted";
-    case "withheld":
-      return "outcome-access-not-granted";
-    case "outside-service":
-      return "outcome-outside-service";
-    case "rejected-unverified":
-      return null;
-    default: {
-      const unhandled: never = outcome;
-      throw new Error(`Unhandled decision outcome: ${String(unhandled)}`);
-    }
-  }
 }
 
 export function templateName(key: TemplateKey): string {

@@ -165,10 +165,11 @@ export interface RequestReview {
 }
 
 /** `linking`: staff are confirming who the patient is in this very step. */
-export function transitionContext(parts: Pick<RequestParts, "request" | "facts">, outcome?: DecisionOutcome, linking = false): TransitionContext {
+export function transitionContext(parts: Pick<RequestParts, "request" | "facts" | "decision">, outcome?: DecisionOutcome, linking = false): TransitionContext {
   return {
     kind: parts.request.kind,
     hadActive104: parts.facts.hadActive104,
+    decisionHadActive104: parts.decision?.hadActive104,
     identityMatched: linking || parts.request.patientId !== null,
     outcome,
   };
