@@ -206,6 +206,28 @@ describe("access decisions that are safe by construction", () => {
       expect(await read.decisions(second)).toEqual([]);
     });
 
+    it("is set when a 104 appears after a grant: the grant cannot be carried out, and a clinician decides again after counselling", async () => {
+      const patient = await addPatient(practice.id, { email: "late-104@example.org", contactIsPrivate: false });
+      const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
+      await must("reception", requestId, { kind: "decide", draft: draft("granted") });
+      // Before anyone acts on it, an import shows a 104 recorded today, after the request arrived.
+      await recordCodes(practice.id, patient.id, [{ code: "104", on: today }]);
+
+      expect(await step("reception", requestId, { kind: "mark-actioned" })).toMatchObject({
+        ok: false,
+        kind: "refused",
+        reason: expect.stringMatching(/reopen the request so that a clinician decides it/) as unknown,
+      });
+      expect(await read.outcomeMessages(requestId)).toEqual([]);
+      await must("clinician", requestId, { kind: "reopen", reason: "A 104 was recorded after access was granted" });
+      expect(await read.request(requestId)).toMatchObject({ state: "clinician-review", had_active_104: true });
+      expect(await step("clinician", requestId, { kind: "decide", draft: draft("granted") })).toMatchObject({ ok: false, kind: "invalid" });
+      await must("clinician", requestId, { kind: "decide", draft: draft("granted", { counselling: counselledOn(today) }) });
+      await must("reception", requestId, { kind: "mark-actioned" });
+      // Her email was fine when she asked; since the 104 it is not private enough: a letter.
+      expect(await read.outcomeMessages(requestId)).toMatchObject([{ template_key: "outcome-access-granted", channel: "letter", to_address: null }]);
+    });
+
     it("is set when a second submission joins the request while the patient has an active 104", async () => {
       const patient = await addPatient(practice.id, { email: "joined@example.org", contactIsPrivate: false });
       const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
