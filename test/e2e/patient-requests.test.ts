@@ -1,7 +1,10 @@
 import type { BrowserContext, Page, Response } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dateOfBirthWithAge } from "../../app/content/date-of-birth";
 import { KIND_LABELS } from "../../app/content/requests";
+import { ukLocalDay } from "../../app/domain/calendar";
+import { ageOn } from "../../app/domain/eligibility";
 import { normaliseName } from "../../app/domain/identity-match";
 import { syntheticPatients, type SyntheticPatient } from "../../app/domain/synthetic-patients";
 import { DEMO_PRACTICE, DEMO_STAFF } from "../../app/services/demo-practice.server";
@@ -396,29 +399,59 @@ describe("patient requests in Chromium", () => {
         expect(await page.getByRole("checkbox").count()).toBe(3);
       }, withoutJs);
 
-      // One declaration left unticked: an error for it alone.
+      // The number to call is asked under "Phone": with JavaScript it shows once "Phone" is chosen;
+      // without, it is always there, and the server asks for it only when "Phone" was chosen.
+      const phoneNumber = page.getByLabel("Phone number", { exact: true });
+      // (With JavaScript, once the page has hydrated.)
+      await expect.poll(() => phoneNumber.isVisible()).toBe(withoutJs);
+      await page.getByRole("radio", { name: "Phone", exact: true }).check();
+      await expect.poll(() => phoneNumber.isVisible()).toBe(true);
+      if (!withoutJs) {
+        expect(await page.getByRole("radio", { name: "Phone", exact: true }).getAttribute("aria-controls")).toBe("conditional-contactWay");
+        await onPage(page, `${label}-questions-phone-revealed`, async () => {
+          expect(await phoneNumber.getAttribute("autocomplete")).toBe("tel");
+        }, withoutJs);
+        // Choosing another way hides it again.
+        await page.getByRole("radio", { name: "Letter", exact: true }).check();
+        await expect.poll(() => phoneNumber.isVisible()).toBe(false);
+        await page.getByRole("radio", { name: "Phone", exact: true }).check();
+      }
+
+      // One declaration left unticked and no number: an error for each, and nothing typed is lost.
       await page.getByLabel("I understand I may see information I find upsetting, or that I did not know").check();
       await page.getByLabel("I will keep my login details safe and not share them with anyone").check();
-      await page.getByRole("radio", { name: "Email", exact: true }).check();
       await page.getByLabel("When is it safe to contact you?").fill("Weekday mornings");
       await page.getByRole("button", { name: "Continue" }).click();
       await page.locator(".nhsuk-error-summary").waitFor();
       await onPage(
         page,
         `${label}-questions-error`,
-        () =>
-          expectErrorSummary(
+        async () => {
+          await expectErrorSummary(
             page,
             "Before you ask for access",
-            [{ text: "Confirm that you will tell your GP practice if something is wrong", href: "#declarationTellPractice" }],
+            [
+              { text: "Confirm that you will tell your GP practice if something is wrong", href: "#declarationTellPractice" },
+              { text: "Enter a phone number your GP practice can safely call you on", href: "#contactPhone" },
+            ],
             withoutJs,
-          ),
+          );
+          expect(await phoneNumber.isVisible()).toBe(true);
+          expect(await page.locator("#contactPhone-error").textContent()).toBe("Error: Enter a phone number your GP practice can safely call you on");
+          expect(await page.getByRole("radio", { name: "Phone", exact: true }).isChecked()).toBe(true);
+          expect(await page.getByLabel("When is it safe to contact you?").inputValue()).toBe("Weekday mornings");
+        },
         withoutJs,
       );
+      if (!withoutJs) {
+        await page.locator(".nhsuk-error-summary").getByRole("link", { name: "Enter a phone number your GP practice can safely call you on" }).click();
+        await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("contactPhone");
+      }
       await page.getByLabel("I will tell my GP practice if something in my record is wrong or is about someone else").check();
+      await phoneNumber.fill(withoutJs ? "+44 (0)113 496-0000" : "(0113) 496 0000");
       await page.getByRole("button", { name: "Continue" }).click();
 
-      const reference = await checkAndSend(page, label, withoutJs, [patient.familyName, patient.email!, KIND_LABELS["opt-in"], "Weekday mornings"]);
+      const reference = await checkAndSend(page, label, withoutJs, [patient.familyName, patient.email!, KIND_LABELS["opt-in"], "Weekday mornings", "Phone number", "0113 496 0000"]);
       confirmationText.matched ??= await mainText(page, reference);
       const row = await queueRow(reference);
       expect(row.slice(0, 4)).toEqual([
@@ -491,6 +524,66 @@ describe("patient requests in Chromium", () => {
   it("opt out by personal link, without JavaScript", () => optOutByLink(browserWithoutJs, links[1]!, "link-nojs", true), 120_000);
   it("ask for access by identifying yourself, without JavaScript", () => optInByIdentifying(browserWithoutJs, identifiable[1]!, "opt-in-nojs", true), 120_000);
   it("withdraw an opt-out with details that match nobody, without JavaScript", () => withdrawUnmatched(browserWithoutJs, 2, "withdraw-nojs", true), 120_000);
+
+  /** Staff find a patient on the "enter a request" page by NHS number and choose them. */
+  async function chooseForEntry(patient: SyntheticPatient) {
+    await staff.goto(`${app.baseUrl}/staff/requests/new`);
+    await staff.getByLabel("Find the patient").fill(patient.nhsNumber);
+    await staff.getByRole("button", { name: "Search" }).click();
+    const row = staff.locator("tbody tr", { hasText: `${patient.givenName} ${patient.familyName}` });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(dateOfBirthWithAge(patient.dateOfBirth, ukLocalDay(new Date())));
+    await row.getByRole("link", { name: /^Choose/ }).click();
+    await staff.getByRole("heading", { name: "Patient", exact: true }).waitFor();
+  }
+
+  async function fillEntry(kind: string) {
+    await staff.getByRole("radio", { name: kind }).check();
+    await staff.getByRole("radio", { name: "By phone" }).check();
+    await staff.getByRole("radio", { name: "I know the patient" }).check();
+  }
+
+  it("staff entering a request see the patient's age, are turned away for a child, and are asked the safe number in the online form's words", async () => {
+    const today = ukLocalDay(new Date());
+    const child = demoList.find((p) => !p.deceased && ageOn(p.dateOfBirth, today) < 16 && identityCounts.get(identityOf(p)) === 1)!;
+    const age = ageOn(child.dateOfBirth, today);
+    const refusal = `${child.givenName} ${child.familyName} is ${age}: this service is for patients aged 16 and over. Access for under-16s and proxy access are handled in EMIS Web, not here.`;
+    await chooseForEntry(child);
+    await checkPage(staff, "patient-requests-staff-entry-child", async () => {
+      const main = (await staff.locator("main").textContent()) ?? "";
+      expect(main).toContain(dateOfBirthWithAge(child.dateOfBirth, today));
+      expect(main).toContain(refusal);
+    });
+    await fillEntry("Access: to see their GP record online");
+    await staff.getByRole("radio", { name: "Email", exact: true }).check();
+    await staff.getByLabel("When is it safe to contact you?").fill("After school");
+    await staff.getByRole("button", { name: "Enter the request" }).click();
+    await staff.locator(".nhsuk-error-summary").waitFor();
+    await checkPage(staff, "patient-requests-staff-entry-child-refused", async () => {
+      expect(await staff.title()).toBe("Error: Enter a request for a patient");
+      expect(await staff.locator(".nhsuk-error-summary").getByRole("link").allTextContents()).toEqual([refusal]);
+      expect(await staff.getByLabel("When is it safe to contact you?").inputValue()).toBe("After school");
+    });
+
+    const adult = identifiable.filter((p) => ageOn(p.dateOfBirth, today) >= 18)[4]!;
+    await chooseForEntry(adult);
+    await fillEntry("Access: to see their GP record online");
+    const phoneNumber = staff.getByLabel("Phone number", { exact: true });
+    await expect.poll(() => phoneNumber.isVisible()).toBe(false);
+    await staff.getByRole("radio", { name: "Phone", exact: true }).check();
+    await expect.poll(() => phoneNumber.isVisible()).toBe(true);
+    await staff.getByLabel("When is it safe to contact you?").fill("Weekday mornings");
+    await staff.getByRole("button", { name: "Enter the request" }).click();
+    await staff.locator(".nhsuk-error-summary").waitFor();
+    await checkPage(staff, "patient-requests-staff-entry-phone-error", async () => {
+      expect(await staff.locator(".nhsuk-error-summary").getByRole("link").allTextContents()).toEqual(["Enter the phone number the practice can safely call the patient on"]);
+      expect(await phoneNumber.isVisible()).toBe(true);
+    });
+    await phoneNumber.fill("07700 900 123");
+    await staff.getByRole("button", { name: "Enter the request" }).click();
+    // Entered: on to the request's own page.
+    await staff.waitForURL(/\/staff\/requests\/[0-9a-f-]{36}\?entered=(new|joined)$/);
+  }, 120_000);
 
   it("every patient page reflows at 400% zoom: nothing needs scrolling sideways", async () => {
     // 1280 × 1024 CSS pixels at 400% zoom is a 320 × 256 viewport (WCAG 1.4.10).
