@@ -83,3 +83,19 @@ export function effectiveAccessState(history: AccessHistory): EffectiveAccess {
     }
   }
 }
+
+/**
+ * Whether the patient had an active 104 at some point from `since` until now: at that moment, as
+ * the history now shows it (an import may bring a 104 recorded days before it reached the
+ * portal), now, or at any 104 recorded since. An entry on the same day as a date-only `since`
+ * counts both ways: when unsure, the patient is treated as having had the 104.
+ */
+export function had104Since(history: AccessHistory, since: RecordedAt): boolean {
+  const asThen = history.entries.filter((entry) => !isRecordedStrictlyAfter(entry.recordedAt, since));
+  if (reviewOutcomeIsActive(reviewOutcome(asThen)) || reviewOutcomeIsActive(reviewOutcome(history.entries))) return true;
+  return history.entries.some((entry) => entry.code === "104" && !isRecordedStrictlyAfter(since, entry.recordedAt));
+}
+
+function reviewOutcomeIsActive(outcome: ReviewOutcome): boolean {
+  return outcome === "enhanced-review" || outcome === "conflict";
+}

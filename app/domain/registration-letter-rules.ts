@@ -11,7 +11,10 @@ export interface RegistrationLetterFacts {
   enhancedReview: boolean;
   /** The clinician's at-risk review marks the patient "confirmed at risk". */
   confirmedAtRisk: boolean;
-  /** A decision granting access that has not been superseded. */
+  /**
+   * A clinician's grant in force that answers the concerns as they stand: made knowing of the 104,
+   * after counselling, done in the clinical system, and later than every 104 and at-risk review.
+   */
   grantedInForce: boolean;
 }
 

@@ -62,9 +62,9 @@ const NEXT_STATES: Record<RequestState, readonly RequestState[]> = {
   "clinician-review": ["counselling", "decided"],
   counselling: ["decided"],
   // Back to triage or clinician review: a decision corrected by reopening the request.
-  decided: ["actioned", "closed", "triage", "clinician-review"],
-  actioned: ["closed", "triage", "clinician-review"],
-  closed: ["triage", "clinician-review"],
+  decided: ["actioned", "closed", "identity-check", "triage", "clinician-review"],
+  actioned: ["closed", "identity-check", "triage", "clinician-review"],
+  closed: ["identity-check", "triage", "clinician-review"],
 };
 
 /** Every state the machine can reach in one step, before roles and context are considered. */
@@ -123,8 +123,22 @@ export function needsClinicianDecision(ctx: Pick<TransitionContext, "kind" | "ha
 }
 
 /** Where a reopened request goes back to. */
-export function reopenTarget(ctx: Pick<TransitionContext, "kind" | "hadActive104">): "triage" | "clinician-review" {
+export function reopenTarget(ctx: Pick<TransitionContext, "kind" | "hadActive104" | "identityMatched">): ReopenTarget {
+  // A request rejected before anyone knew who sent it goes back to have its patient found.
+  if (!ctx.identityMatched) return "identity-check";
   return needsClinicianDecision(ctx) ? "clinician-review" : "triage";
+}
+
+export type ReopenTarget = "identity-check" | "triage" | "clinician-review";
+
+/** States before a decision: a new submission of the same kind joins a request in one of these. */
+export const UNDECIDED_REQUEST_STATES = ["received", "identity-check", "triage", "clinician-review", "counselling"] as const satisfies readonly RequestState[];
+
+/** States with a decision in force: the only way back is reopening the request to correct it. */
+export const DECIDED_STATES = ["decided", "actioned", "closed"] as const satisfies readonly RequestState[];
+
+export function isDecidedState(state: RequestState): boolean {
+  return (DECIDED_STATES as readonly RequestState[]).includes(state);
 }
 
 export type TransitionCheck = { ok: true } | { ok: false; reason: string };
@@ -277,7 +291,7 @@ export function checkTransition(
         () => checkDecision(actor, ctx),
       );
     case "decided":
-      if (to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
+      if (to === "identity-check" || to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
       if (to === "actioned") {
         return firstRefusal(
           () => requireStaff(actor),
@@ -305,7 +319,7 @@ export function checkTransition(
             : refuse("Record the change in the clinical system and mark the request actioned before closing it."),
       );
     case "actioned":
-      if (to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
+      if (to === "identity-check" || to === "triage" || to === "clinician-review") return checkReopen(actor, ctx, to);
       return ALLOWED;
     case "closed":
       return checkReopen(actor, ctx, to);

@@ -41,7 +41,8 @@ export async function listDecisionEffectsOfPatient(db: Executor, practiceId: str
 }
 
 export type Decision = typeof decisions.$inferSelect;
-export type NewDecision = Omit<typeof decisions.$inferInsert, "id">;
+/** Only migration 0009 marks a decision legacy (a trigger refuses it otherwise). */
+export type NewDecision = Omit<typeof decisions.$inferInsert, "id" | "legacy">;
 
 /**
  * The new decision's id, or null when the request already has one in force (the unique index on

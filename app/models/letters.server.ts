@@ -80,8 +80,16 @@ export async function listRegistrationFacts(tx: Tx, practiceId: string, patientI
       select p.id, p.date_of_birth::text as "dateOfBirth",
         exists (select 1 from at_risk_reviews r
                 where r.practice_id = p.practice_id and r.patient_id = p.id and r.outcome = 'confirmed-at-risk') as "confirmedAtRisk",
+        -- A clinician's grant that answers today's concerns: made knowing of the 104, after a
+        -- counselling conversation, done, and later than every 104 and at-risk review since.
         exists (select 1 from decisions d
-                where d.practice_id = p.practice_id and d.patient_id = p.id and d.outcome = 'granted' and d.superseded_at is null) as "grantedInForce"
+                where d.practice_id = p.practice_id and d.patient_id = p.id and d.outcome = 'granted' and d.superseded_at is null
+                  and not d.legacy and d.had_active_104 and d.counselled_on is not null and d.actioned_at is not null
+                  and not exists (select 1 from coded_entries e
+                                  where e.practice_id = p.practice_id and e.patient_id = p.id and e.code = '104'
+                                    and coalesce(e.recorded_at, (e.recorded_on + 1)::timestamp at time zone 'Europe/London') > d.decided_at)
+                  and not exists (select 1 from at_risk_reviews r
+                                  where r.practice_id = p.practice_id and r.patient_id = p.id and r.reviewed_at > d.decided_at)) as "grantedInForce"
       from patients p
       where p.practice_id = ${practiceId} and p.id = any(${ids}::uuid[])`,
     tx<{ patientId: string; code: CodeKey; recordedOn: string; recordedAt: string | null }[]>`

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, isNull, ne, notExists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, notExists, sql } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
-import { auditEvents, codedEntries, decisions, letters, messages, patients, requests, requestSubmissions, staffUsers } from "../../db/schema";
+import { auditEvents, letters, messages, patients, requests, requestSubmissions, staffUsers } from "../../db/schema";
 import type { TemplateKey } from "../domain/message-templates";
 import { OPEN_REQUEST_STATES, type RequestKind, type RequestState } from "../domain/request-workflow";
 
@@ -116,6 +116,8 @@ export async function insertOutcomeMessage(
     channel: "email" | "letter";
     toAddress: string | null;
     date: string;
+    /** Not before then (an outcome that becomes true at the practice's go-live). */
+    notBefore?: Date;
   },
 ): Promise<string> {
   const [row] = await db
@@ -128,6 +130,7 @@ export async function insertOutcomeMessage(
       templateKey: message.templateKey,
       toAddress: message.toAddress,
       variables: { date: message.date },
+      ...(message.notBefore ? { nextAttemptAt: message.notBefore } : {}),
     })
     .returning({ id: messages.id });
   return row!.id;
@@ -156,15 +159,15 @@ export async function cancelPendingOutcomeMessages(db: Executor, practiceId: str
   return rows.map((r) => r.id);
 }
 
-/** The words the patient was last told (or is about to be) about this request, or null. */
-export async function lastOutcomeTemplate(db: Executor, practiceId: string, requestId: string): Promise<TemplateKey | null> {
+/** The message that last told the patient (or is about to tell them) about this request, or null. */
+export async function lastOutcomeMessage(db: Executor, practiceId: string, requestId: string): Promise<{ id: string; templateKey: TemplateKey } | null> {
   const [row] = await db
-    .select({ templateKey: messages.templateKey })
+    .select({ id: messages.id, templateKey: messages.templateKey })
     .from(messages)
     .where(and(eq(messages.practiceId, practiceId), eq(messages.requestId, requestId), isOutcomeMessage, ne(messages.status, "cancelled")))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(1);
-  return row?.templateKey ?? null;
+  return row ?? null;
 }
 
 /** Where a message stands: sent, failed, waiting to be printed, or printed. */
@@ -183,34 +186,6 @@ export async function getMessageProgress(db: Executor, practiceId: string, messa
     .from(messages)
     .where(and(eq(messages.practiceId, practiceId), eq(messages.id, messageId)));
   return row ?? null;
-}
-
-/**
- * Whether a 104 was recorded for the patient on or after `sinceDay`, in an import or by a decision
- * in force: the patient had an active 104 at some point since, even if it is lifted now.
- */
-export async function was104RecordedSince(db: Executor, practiceId: string, patientId: string, since: { day: string; at: Date }): Promise<boolean> {
-  const [imported, decided] = await Promise.all([
-    db
-      .select({ one: sql`1` })
-      .from(codedEntries)
-      .where(and(eq(codedEntries.practiceId, practiceId), eq(codedEntries.patientId, patientId), eq(codedEntries.code, "104"), gte(codedEntries.recordedOn, since.day)))
-      .limit(1),
-    db
-      .select({ one: sql`1` })
-      .from(decisions)
-      .where(
-        and(
-          eq(decisions.practiceId, practiceId),
-          eq(decisions.patientId, patientId),
-          eq(decisions.codeToEnter, "104"),
-          isNull(decisions.supersededAt),
-          gte(decisions.decidedAt, since.at),
-        ),
-      )
-      .limit(1),
-  ]);
-  return imported.length > 0 || decided.length > 0;
 }
 
 export async function setRequestAssignee(db: Executor, practiceId: string, requestId: string, staffId: string | null): Promise<void> {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/executor.server";
 import { messages, patients, requests, requestSubmissions } from "../../db/schema";
 import type { ListedPatient } from "../domain/identity-match";
-import { OPEN_REQUEST_STATES, type RequestChannel, type RequestKind, type RequestState } from "../domain/request-workflow";
+import { UNDECIDED_REQUEST_STATES, type RequestChannel, type RequestKind, type RequestState } from "../domain/request-workflow";
 
 // Patient requests and their submissions. Call inside withPractice: row-level
 // security then keeps every query to the one practice.
@@ -65,7 +65,9 @@ export async function findOpenRequest(
         eq(requests.practiceId, practiceId),
         eq(requests.patientId, patientId),
         eq(requests.kind, kind),
-        inArray(requests.state, [...OPEN_REQUEST_STATES]),
+        // A request already decided is not reopened by a new submission: what the patient asks now
+        // is a new request, decided on its own.
+        inArray(requests.state, [...UNDECIDED_REQUEST_STATES]),
       ),
     )
     .orderBy(asc(requests.receivedAt))

@@ -111,17 +111,18 @@ export async function forEachAccessState(
   });
 }
 
-/** One patient's effective access state, inside the caller's transaction. */
-export async function accessStateOfPatient(tx: Executor, practiceId: string, patientId: string) {
+/** One patient's history as the access-state rules read it, inside the caller's transaction. */
+export async function accessHistoryOfPatient(tx: Executor, practiceId: string, patientId: string): Promise<AccessHistory> {
   const [entries, decisions] = await Promise.all([
     listCodedEntriesOfPatient(tx, practiceId, patientId),
     listDecisionEffectsOfPatient(tx, practiceId, patientId),
   ]);
-  const history = buildHistories(
-    entries.map((e) => ({ ...e, patientId })),
-    decisions,
-  ).get(patientId);
-  return effectiveAccessState(history ?? { entries: [] });
+  return buildHistories(entries.map((e) => ({ ...e, patientId })), decisions).get(patientId) ?? { entries: [] };
+}
+
+/** One patient's effective access state, inside the caller's transaction. */
+export async function accessStateOfPatient(tx: Executor, practiceId: string, patientId: string) {
+  return effectiveAccessState(await accessHistoryOfPatient(tx, practiceId, patientId));
 }
 
 type EntryRow = { patientId: string; code: CodeKey; recordedOn: string; recordedAt: Date | null };

@@ -26,6 +26,7 @@ import {
 import { PERSONAL_LINK_DAYS } from "../domain/outbox";
 import { registrationLetterRefusal } from "../domain/registration-letter-rules";
 import { formatNhsNumber } from "../domain/nhs-number";
+import { outcomeTemplateForDecision, type OptOutScope } from "../domain/access-decision";
 import { createLetterWriter, type LetterRecipient, type LetterSender } from "../letters/letter-pdf.server";
 import { getCampaign } from "../models/campaigns.server";
 import {
@@ -462,7 +463,10 @@ async function checkOutcomeLetter(actor: LetterActor, requestId: string): Promis
       return { problem: "This request has no outcome to tell the patient by letter." };
     }
     const message = decision.outcomeMessageId ? await getMessageProgress(tx, actor.practiceId, decision.outcomeMessageId) : null;
-    if (!message || message.status === "cancelled") {
+    // A decision from before migration 0009 that is done was told by a letter printed on demand.
+    const legacyTemplate = decision.legacy && decision.actionedAt ? outcomeTemplateForDecision({ ...decision, optOutScope: decision.optOutScope as OptOutScope | null }) : null;
+    const templateKey = message && message.status !== "cancelled" ? message.templateKey : legacyTemplate;
+    if (!templateKey) {
       return { problem: "The patient is told once the change is marked done in the clinical system: there is nothing to tell them yet." };
     }
     const record = await getPatientForReview(tx, actor.practiceId, request.patientId);
@@ -471,9 +475,9 @@ async function checkOutcomeLetter(actor: LetterActor, requestId: string): Promis
     if (why) return { problem: `${why}.` };
     return {
       patient,
-      templateKey: message.templateKey,
+      templateKey,
       variables: { date: formatLongUkDate(decision.actionedAt ?? decision.decidedAt) },
-      queuedLetterId: message.channel === "letter" ? message.id : null,
+      queuedLetterId: message?.channel === "letter" && message.status !== "cancelled" ? message.id : null,
     };
   });
 }

@@ -6,13 +6,13 @@ import {
   type OptOutScope,
   type RequestMoment,
 } from "../domain/access-decision";
-import { formatLongUkDate } from "../domain/calendar";
+import { formatLongDay, formatLongUkDate, startOfUkDay, ukLocalDay } from "../domain/calendar";
+import { goLivePhase } from "../domain/clinical-system-steps";
 import { setDecisionOutcomeMessage } from "../models/decisions.server";
 import {
-  cancelPendingOutcomeMessages,
   getMessageProgress,
   insertOutcomeMessage,
-  lastOutcomeTemplate,
+  lastOutcomeMessage,
 } from "../models/request-review.server";
 import type { DecisionOutcome } from "../domain/request-workflow";
 import type { AccessLevel } from "../domain/clinical-system-steps";
@@ -22,6 +22,8 @@ import type { AccessLevel } from "../domain/clinical-system-steps";
 
 export interface OutcomeMessageInput {
   practiceId: string;
+  /** The practice's go-live day for prospective access, or null when it is live. */
+  goLiveDate: string | null;
   requestId: string;
   decision: { id: string; outcome: DecisionOutcome; optOutScope: string | null; accessLevel: AccessLevel | null; hadActive104: boolean };
   patient: { id: string; email: string | null; contactIsPrivate: boolean };
@@ -29,15 +31,26 @@ export interface OutcomeMessageInput {
   now: Date;
 }
 
-/** Queues the outcome message when this moment is when it is due. Its id and channel, or null. */
+/**
+ * Queues the outcome message when this moment is when it is due. Its id and channel, or null. When
+ * the patient was already told these very words (a decision corrected to the same outcome), the
+ * decision points at that message instead of sending it again.
+ */
 export async function queueOutcomeMessageIfDue(
   tx: Executor,
   input: OutcomeMessageInput,
 ): Promise<{ messageId: string; channel: "email" | "letter" } | null> {
   const { practiceId, requestId, decision, patient } = input;
-  const alreadyTold = await lastOutcomeTemplate(tx, practiceId, requestId);
-  const templateKey = outcomeMessageDue(input.moment, { outcome: decision.outcome, optOutScope: decision.optOutScope as OptOutScope | null, accessLevel: decision.accessLevel }, alreadyTold);
-  if (templateKey === null) return null;
+  const told = { outcome: decision.outcome, optOutScope: decision.optOutScope as OptOutScope | null, accessLevel: decision.accessLevel };
+  const last = await lastOutcomeMessage(tx, practiceId, requestId);
+  const templateKey = outcomeMessageDue(input.moment, told, last?.templateKey ?? null);
+  if (templateKey === null) {
+    if (last && outcomeMessageDue(input.moment, told, null) === last.templateKey) await setDecisionOutcomeMessage(tx, practiceId, decision.id, last.id);
+    return null;
+  }
+  // Before go-live a grant is true from go-live (the clinical system switches access on then): the
+  // email waits until that day and names it.
+  const fromGoLive = decision.outcome === "granted" && goLivePhase(input.goLiveDate, ukLocalDay(input.now)) === "before-go-live";
   const route = messageRoute(contactRuleFor({ hadActive104: decision.hadActive104 }), patient);
   const messageId = await insertOutcomeMessage(tx, {
     practiceId,
@@ -46,15 +59,11 @@ export async function queueOutcomeMessageIfDue(
     templateKey: templateKey as Extract<typeof templateKey, `outcome-${string}`>,
     channel: route.channel,
     toAddress: route.channel === "email" ? route.to : null,
-    date: formatLongUkDate(input.now),
+    date: fromGoLive ? formatLongDay(input.goLiveDate!) : formatLongUkDate(input.now),
+    notBefore: fromGoLive ? startOfUkDay(input.goLiveDate!) : undefined,
   });
   await setDecisionOutcomeMessage(tx, practiceId, decision.id, messageId);
   return { messageId, channel: route.channel };
-}
-
-/** Withdraws what has not yet gone to the patient about a decision being corrected. */
-export function cancelPendingOutcome(tx: Executor, practiceId: string, requestId: string): Promise<string[]> {
-  return cancelPendingOutcomeMessages(tx, practiceId, requestId);
 }
 
 export type PatientTold =

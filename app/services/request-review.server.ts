@@ -22,8 +22,10 @@ import {
   needsClinicalSystemAction,
   nextStates,
   OUTCOMES_BY_KIND,
+  isDecidedState,
   reopenTarget,
   type DecisionOutcome,
+  type ReopenTarget,
   type RequestKind,
   type RequestState,
   type TransitionCheck,
@@ -158,7 +160,7 @@ export interface RequestReview {
   markActioned: TransitionCheck | null;
   close: TransitionCheck | null;
   /** Reopening to correct the decision: whether this role may, and where it goes back to. */
-  reopen: { check: TransitionCheck; to: "triage" | "clinician-review" } | null;
+  reopen: { check: TransitionCheck; to: ReopenTarget } | null;
   /** Counselling arranged when the request moved to counselling, to start the decision's record. */
   counselling: { on: string; method: string } | null;
   history: RequestEvent[];
@@ -274,7 +276,7 @@ export async function getRequestReview(
 
     const role = context.role;
     const ctx = transitionContext(parts);
-    const moves = MOVES.filter((to) => request.state !== to && nextStates(request.state).includes(to) && !isReopen(request.state)).map((to) => ({
+    const moves = MOVES.filter((to) => request.state !== to && nextStates(request.state).includes(to) && !isDecidedState(request.state)).map((to) => ({
       to,
       check: checkTransition(request.state, to, role, ctx),
     }));
@@ -315,7 +317,7 @@ export async function getRequestReview(
         ? checkTransition(request.state, "closed", role, decidedCtx)
         : null;
     const reopenTo = reopenTarget(ctx);
-    const reopen = decision && isReopen(request.state) ? { to: reopenTo, check: checkTransition(request.state, reopenTo, role, ctx) } : null;
+    const reopen = decision && isDecidedState(request.state) ? { to: reopenTo, check: checkTransition(request.state, reopenTo, role, ctx) } : null;
 
     const counsellingEvent = history.find((e) => e.action === "request.moved" && e.summary.to === "counselling");
     const counselling =
@@ -382,11 +384,6 @@ function whyOf(decision: Decision): string {
     patientState: decision.patientState as AccessState | null,
     hadActive104: decision.hadActive104,
   }).why;
-}
-
-/** States from which the only way back is reopening the request to correct its decision. */
-function isReopen(state: RequestState): boolean {
-  return state === "decided" || state === "actioned" || state === "closed";
 }
 
 async function linkingFor(tx: Executor, context: StaffContext, parts: RequestParts, find: string | undefined): Promise<Linking> {

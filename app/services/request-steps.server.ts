@@ -1,18 +1,24 @@
 import { withPractice } from "../../db/tenancy.server";
-import { checkDecision, type DecisionDraft, type DecisionProblem } from "../domain/access-decision";
+import { checkDecision, isUnderProgrammeAge, type DecisionDraft, type DecisionProblem } from "../domain/access-decision";
 import { ukLocalDay } from "../domain/calendar";
 import { compareIdentity } from "../domain/identity-match";
 import { claimFromAnswers } from "../domain/request-forms";
-import { checkTransition, reopenTarget, type RequestState, type TransitionCheck } from "../domain/request-workflow";
+import { checkTransition, isDecidedState, reopenTarget, type RequestState, type TransitionCheck } from "../domain/request-workflow";
 import { appendAuditEvent } from "../models/audit.server";
 import { insertDecision, markDecisionActioned, markDecisionPatientTold, supersedeDecision } from "../models/decisions.server";
-import { getPatientForReview, getRequestForReview, listRequestEvents, setRequestAssignee, transitionRequest } from "../models/request-review.server";
+import {
+  cancelPendingOutcomeMessages,
+  getPatientForReview,
+  getRequestForReview,
+  listRequestEvents,
+  setRequestAssignee,
+  transitionRequest,
+} from "../models/request-review.server";
 import { listPracticeStaff } from "../models/staff.server";
-import { accessStateOfPatient } from "./access-states.server";
-import { cancelPendingOutcome, queueOutcomeMessageIfDue } from "./outcome-messages.server";
+import { queueOutcomeMessageIfDue } from "./outcome-messages.server";
 import { queueRequestReceived } from "./patient-requests.server";
 import { whyNotForRequests } from "./patient-search.server";
-import { loadRequestParts, storedSubmission, type PatientRow, type RequestRow } from "./request-facts.server";
+import { loadRequestParts, patientAt104, storedSubmission, type PatientRow, type RequestParts, type RequestRow } from "./request-facts.server";
 import { toEvents, transitionContext, type Move, type RequestEvent } from "./request-review.server";
 import { canBeAssigned } from "./review-queue.server";
 import type { StaffContext } from "./staff-session.server";
@@ -40,8 +46,6 @@ export type ReviewResult =
   /** Someone else changed the request since the form was shown: what they did, newest first. */
   | { ok: false; kind: "conflict"; theirChanges: RequestEvent[] };
 
-const DECIDED_STATES: readonly RequestState[] = ["decided", "actioned", "closed"];
-
 function checkLinkTo(request: RequestRow, patient: PatientRow | null): TransitionCheck {
   if (request.patientId !== null) return { ok: false, reason: "This request is already linked to a patient." };
   if (!patient) return { ok: false, reason: "That patient is not on this practice's list. Search again." };
@@ -62,7 +66,7 @@ function targetOf(step: ReviewStep, parts: { request: RequestRow; facts: { hadAc
     case "close":
       return "closed";
     case "reopen":
-      return reopenTarget({ kind: parts.request.kind, hadActive104: parts.facts.hadActive104 });
+      return reopenTarget({ kind: parts.request.kind, hadActive104: parts.facts.hadActive104, identityMatched: parts.request.patientId !== null });
     default: {
       const unhandled: never = step;
       throw new Error(`Unhandled review step: ${JSON.stringify(unhandled)}`);
@@ -70,12 +74,27 @@ function targetOf(step: ReviewStep, parts: { request: RequestRow; facts: { hadAc
   }
 }
 
-/** Checks that are about the kind of step rather than the states (the states are checkTransition's). */
-function checkStepKind(step: ReviewStep, from: RequestState): TransitionCheck {
-  if (step.kind === "move" && DECIDED_STATES.includes(from)) {
+/**
+ * Checks that are about the kind of step and the decision in force rather than the states (the
+ * states are checkTransition's).
+ */
+function checkStepKind(step: ReviewStep, parts: RequestParts, today: string): TransitionCheck {
+  const from = parts.request.state;
+  const { decision } = parts;
+  if (step.kind === "move" && isDecidedState(from)) {
     return { ok: false, reason: "This request has a decision: reopen it, with a reason, to decide it again." };
   }
   if (step.kind === "reopen" && step.reason.trim() === "") return { ok: false, reason: "Enter why the decision needs correcting." };
+  if (step.kind === "mark-actioned" && decision) {
+    // Recorded before the portal checked decisions (migration 0009): it may contradict itself.
+    if (decision.legacy) {
+      return { ok: false, reason: "This decision was recorded before the portal checked decisions: reopen the request and decide it again before doing anything in the clinical system." };
+    }
+    // A date of birth corrected by an import since the decision: the patient is under 16.
+    if (decision.outcome !== "outside-service" && decision.outcome !== "rejected-unverified" && isUnderProgrammeAge(parts.facts.dateOfBirth, today)) {
+      return { ok: false, reason: "The patient's record now shows they are under 16: reopen the request and record it as outside this service." };
+    }
+  }
   return { ok: true };
 }
 
@@ -118,7 +137,7 @@ export async function takeReviewStep(
         summary: { reference: request.reference, from: request.state, to, outcome: outcome ?? null, reason, ...extra },
       });
     const checks = [
-      checkStepKind(step, request.state),
+      checkStepKind(step, parts, today),
       checkTransition(request.state, to, context.role, transitionContext(parts, outcome, step.kind === "link")),
       step.kind === "link" ? checkLinkTo(request, linkTo) : { ok: true as const },
     ];
@@ -134,7 +153,7 @@ export async function takeReviewStep(
     }
 
     // Linking learns whether the patient has an active 104 now; either way the flag is only ever set.
-    const linkedAt104 = linkTo ? (await accessStateOfPatient(tx, practiceId, linkTo.id)).enhancedReview : false;
+    const linkedAt104 = linkTo ? (await patientAt104(tx, practiceId, linkTo.id, request.receivedAt)).had104 : false;
     const hadActive104 = facts.hadActive104 || linkedAt104;
     const toVersion = await transitionRequest(tx, practiceId, {
       id: request.id,
@@ -201,7 +220,7 @@ export async function takeReviewStep(
         // The version check makes this unreachable in practice; if it happens, undo the move.
         if (decisionId === null) throw new Error(`Request ${request.id} already has a decision in force.`);
         const told = patient
-          ? await queueOutcomeMessageIfDue(tx, { practiceId, requestId: request.id, decision: { id: decisionId, ...d }, patient, moment: "decided", now })
+          ? await queueOutcomeMessageIfDue(tx, { practiceId, goLiveDate: context.practice.goLiveDate, requestId: request.id, decision: { id: decisionId, ...d }, patient, moment: "decided", now })
           : null;
         await audit("request.decided", {
           decisionId,
@@ -227,6 +246,7 @@ export async function takeReviewStep(
           decision && patient
             ? await queueOutcomeMessageIfDue(tx, {
                 practiceId,
+                goLiveDate: context.practice.goLiveDate,
                 requestId: request.id,
                 decision: { ...decision, hadActive104: decision.hadActive104 || hadActive104 },
                 patient,
@@ -243,7 +263,7 @@ export async function takeReviewStep(
         break;
       case "reopen": {
         const supersededDecisionId = await supersedeDecision(tx, practiceId, request.id, { staffId: context.user.id, at: now, reason: step.reason.trim() });
-        const cancelled = await cancelPendingOutcome(tx, practiceId, request.id);
+        const cancelled = await cancelPendingOutcomeMessages(tx, practiceId, request.id);
         await audit("request.reopened", { reason: step.reason.trim(), supersededDecisionId, cancelledMessageIds: cancelled });
         break;
       }

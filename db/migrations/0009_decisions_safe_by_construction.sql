@@ -24,6 +24,22 @@ UPDATE "decisions" SET "legacy" = true;--> statement-breakpoint
 UPDATE "requests" r SET "had_active_104" = true
   WHERE EXISTS (SELECT 1 FROM "coded_entries" c WHERE c."patient_id" = r."patient_id" AND c."code" = '104');--> statement-breakpoint
 UPDATE "decisions" d SET "had_active_104" = r."had_active_104" FROM "requests" r WHERE r."id" = d."request_id";--> statement-breakpoint
+-- What each earlier decision told the patient, so that its request page shows it.
+UPDATE "decisions" d SET "outcome_message_id" = (
+  SELECT m."id" FROM "messages" m
+  WHERE m."request_id" = d."request_id" AND m."template_key"::text LIKE 'outcome-%'
+  ORDER BY m."created_at" DESC, m."id" DESC LIMIT 1
+);--> statement-breakpoint
+-- Only the migration marks a decision legacy: no later insert or update may step outside the checks.
+CREATE FUNCTION "decisions_refuse_new_legacy"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."legacy" AND (TG_OP = 'INSERT' OR NOT OLD."legacy") THEN
+    RAISE EXCEPTION 'a decision recorded now cannot be marked legacy' USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END $$;--> statement-breakpoint
+CREATE TRIGGER "decisions_refuse_new_legacy" BEFORE INSERT OR UPDATE OF "legacy" ON "decisions"
+  FOR EACH ROW EXECUTE FUNCTION "decisions_refuse_new_legacy"();--> statement-breakpoint
 ALTER TABLE "decisions" ADD CONSTRAINT "decisions_superseded_by_staff_users_id_fk" FOREIGN KEY ("superseded_by") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "decisions_request_current" ON "decisions" USING btree ("request_id") WHERE "decisions"."superseded_at" is null;--> statement-breakpoint
 ALTER TABLE "decisions" ADD CONSTRAINT "decisions_outcome_code_level" CHECK ("decisions"."legacy"

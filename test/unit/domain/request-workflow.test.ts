@@ -338,7 +338,9 @@ describe("checkTransition: a patient who had an active 104 at any point of the r
     ["opt-out", false, false],
   ])("a %s request, had a 104 %s: needs a clinician's decision %s", (kind, hadActive104, needed) => {
     expect(needsClinicianDecision({ kind, hadActive104 })).toBe(needed);
-    expect(reopenTarget({ kind, hadActive104 })).toBe(needed ? "clinician-review" : "triage");
+    expect(reopenTarget({ kind, hadActive104, identityMatched: true })).toBe(needed ? "clinician-review" : "triage");
+    // Rejected before anyone knew who sent it: back to finding the patient.
+    expect(reopenTarget({ kind, hadActive104, identityMatched: false })).toBe("identity-check");
   });
 
   describe.each<RequestKind>(["opt-in", "withdraw-opt-out"])("a request for access (%s)", (kind) => {
