@@ -5,7 +5,7 @@ import { Button, ErrorSummary, errorList, firstError, Radios, SummaryList, type 
 import { MainContent } from "../components/page-chrome";
 import { requestErrors, requestsContent as content } from "../content/requests";
 import { ukLocalDay } from "../domain/calendar";
-import { dateOfBirthSchema, isRequestKind, kindSchema, QUESTION_FIELDS, questionsSchema } from "../domain/request-forms";
+import { dateOfBirthSchema, isRequestKind, kindSchema, QUESTION_FIELDS, questionAnswersToStore, questionsSchema } from "../domain/request-forms";
 import { REQUEST_KINDS } from "../domain/request-workflow";
 import { checkPersonalLink, discardSubmission, personalLinkWorks, submitLinkedRequest } from "../services/patient-requests.server";
 import { DateOfBirthInput, HiddenFields, Honeypot, HONEYPOT, KindQuestions, kindAnswerRows, pick, postedStrings } from "./requests.new";
@@ -80,7 +80,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (step === "check" && intent === "submit" && kind) {
     const questions = questionsSchema(kind, requestErrors).safeParse(values);
     if (questions.success) {
-      const result = await submitLinkedRequest({ token, dateOfBirth: dob.data.dateOfBirth, kind, answers: values, now });
+      const result = await submitLinkedRequest({ token, dateOfBirth: dob.data.dateOfBirth, kind, answers: questionAnswersToStore(values, questions.data), now });
       if (result.ok) return redirect(`/requests/sent?ref=${result.reference}`);
       return result.problem === "broken" ? broken() : wrong();
     }
