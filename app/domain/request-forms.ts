@@ -9,6 +9,7 @@ import type { ClaimedIdentity } from "./identity-match";
 import { parseNhsNumber } from "./nhs-number";
 import { parsePostcode } from "./postcode";
 import { REQUEST_KINDS, type RequestKind } from "./request-workflow";
+import { OPT_OUT_SCOPES } from "./access-decision";
 
 export interface RequestFormMessages {
   kind: string;
@@ -39,7 +40,6 @@ export interface RequestFormMessages {
 export type SafeContactMessages = Pick<RequestFormMessages, "contactWay" | "contactPhoneMissing" | "contactPhoneInvalid" | "contactTime" | "tooLong">;
 
 export const MAX_TEXT = 200;
-export const OPT_OUT_SCOPES = ["no-online-access", "keep-appointments-and-prescriptions"] as const;
 export const CONTACT_WAYS = ["phone", "email", "letter"] as const;
 export type ContactWay = (typeof CONTACT_WAYS)[number];
 
