@@ -92,7 +92,7 @@ export async function runLoadBenchmark(options: { databaseUrl: string; seconds?:
       return {
         method: "POST",
         path: `/staff/requests/${id}`,
-        body: form({ intent: "decide", version: "1", outcome: "opt-out-recorded", toEnter: "103", accessLevel: "none", identityMethod: "record-match" }),
+        body: form({ intent: "decide", version: "1", outcome: "opt-out-recorded", identityMethod: "record-match", notes: "" }),
         headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
       };
     };
