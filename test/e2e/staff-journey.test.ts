@@ -170,7 +170,7 @@ describe("staff journey in Chromium", () => {
       expect(table).toContain("/staff/team");
     });
     await page.goto(`${app.baseUrl}/staff/audit?patient=${patient!.nhsNumber}`);
-    await expect(page.getByRole("table").textContent()).resolves.toContain("patient.viewed");
+    await expect(page.getByRole("table").textContent()).resolves.toContain("looked at the record of patient");
   });
 
   it("a clinician signs in and out with JavaScript switched off", async () => {
