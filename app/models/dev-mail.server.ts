@@ -56,6 +56,14 @@ export async function countPracticeDevMail(tx: postgres.TransactionSql): Promise
   return row!.n;
 }
 
+/** The catcher's id for an outbox message of the practice (row-level security keeps it to one practice). */
+export async function findDevMailOfMessage(tx: postgres.TransactionSql, messageId: string): Promise<number | null> {
+  const [row] = await tx<{ id: number }[]>`
+    select d.id from dev_mail d join messages m on m.smtp_message_id = d.message_id_header
+    where m.id = ${messageId} order by d.id desc limit 1`;
+  return row?.id ?? null;
+}
+
 export async function getPracticeDevMail(tx: postgres.TransactionSql, id: number) {
   const [row] = await tx<{ id: number; receivedAt: Date; envelopeTo: string[]; source: string }[]>`
     select d.id, d.received_at as "receivedAt", d.envelope_to as "envelopeTo", d.source

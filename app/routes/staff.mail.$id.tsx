@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireStaff } from "../auth/guard.server";
@@ -8,7 +8,7 @@ import { StaffPage, toViewer } from "../components/staff-page";
 import { formatUkDateTime } from "../content/campaigns";
 import { mailContent } from "../content/mail";
 import { getEnv } from "../env.server";
-import { showDevMail } from "../services/dev-mail.server";
+import { devMailIdOfMessage, showDevMail } from "../services/dev-mail.server";
 
 const content = mailContent.message;
 
@@ -20,6 +20,13 @@ const idSchema = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const context = await requireStaff(request, "view-development-mail");
   if (getEnv().mail.smtpUrl) throw new Response("Not found", { status: 404 });
+  // A request page links an outbox message by its id: show the email it became.
+  const outboxId = z.uuid().safeParse(params.id);
+  if (outboxId.success) {
+    const caught = await devMailIdOfMessage(context.practice.id, outboxId.data);
+    if (caught === null) throw new Response(content.notFound, { status: 404 });
+    throw redirect(`/staff/mail/${caught}`);
+  }
   const id = idSchema.safeParse(params.id);
   const mail = id.success ? await showDevMail(context.practice.id, id.data) : null;
   if (!mail) throw new Response(content.notFound, { status: 404 });

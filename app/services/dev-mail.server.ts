@@ -3,7 +3,7 @@ import PostalMime, { decodeWords } from "postal-mime";
 import { getSql } from "../../db/client.server";
 import { freePort } from "../../db/free-port.server";
 import { withPracticeSql } from "../../db/tenancy.server";
-import { countPracticeDevMail, getPracticeDevMail, insertDevMail, listPracticeDevMail } from "../models/dev-mail.server";
+import { countPracticeDevMail, findDevMailOfMessage, getPracticeDevMail, insertDevMail, listPracticeDevMail } from "../models/dev-mail.server";
 
 // Without SMTP_URL nothing leaves the machine: a real SMTP server inside the
 // process (smtp-server) takes every message and keeps it in the database, for
@@ -95,6 +95,11 @@ export interface ShownMail {
   messageId: string;
   html: string | null;
   text: string | null;
+}
+
+/** The catcher's id of the email an outbox message became, or null (not sent yet, or not this practice's). */
+export async function devMailIdOfMessage(practiceId: string, messageId: string): Promise<number | null> {
+  return withPracticeSql(practiceId, (tx) => findDevMailOfMessage(tx, messageId));
 }
 
 /** One caught message, decoded for showing; null if it is not this practice's. */

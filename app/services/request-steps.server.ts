@@ -15,7 +15,7 @@ import {
   transitionRequest,
 } from "../models/request-review.server";
 import { listPracticeStaff } from "../models/staff.server";
-import { queueOutcomeMessageIfDue } from "./outcome-messages.server";
+import { patientToldOf, queueOutcomeMessageIfDue } from "./outcome-messages.server";
 import { queueRequestReceived } from "./patient-requests.server";
 import { whyNotForRequests } from "./patient-search.server";
 import { loadRequestParts, patientAt104, storedSubmission, type PatientRow, type RequestParts, type RequestRow } from "./request-facts.server";
@@ -136,7 +136,12 @@ export async function takeReviewStep(
         subjectId: request.id,
         summary: { reference: request.reference, from: request.state, to, outcome: outcome ?? null, reason, ...extra },
       });
+    // Closing says the patient has been told: not while their outcome letter waits to be printed.
+    const told = step.kind === "close" ? await patientToldOf(tx, practiceId, decision?.outcomeMessageId ?? null) : null;
     const checks = [
+      told?.state === "needs-letter"
+        ? { ok: false as const, reason: "Print the outcome letter first: until then the patient has not been told." }
+        : { ok: true as const },
       checkStepKind(step, parts, today),
       checkTransition(request.state, to, context.role, transitionContext(parts, outcome, step.kind === "link")),
       step.kind === "link" ? checkLinkTo(request, linkTo) : { ok: true as const },
