@@ -28,11 +28,14 @@ const STAFF_NAMES: Record<StaffRole, string> = {
   manager: "Mo Manager",
 };
 
-/** A practice (EMIS, live since 31 October 2023) with a receptionist, a clinician and a manager. */
-export async function addReviewPractice(odsCode: string, name: string): Promise<ReviewPractice> {
-  const added = await addPractice({ odsCode, name, clinicalSystem: "emis" });
+/**
+ * A practice (EMIS, live since 31 October 2023 unless `goLiveDate` says otherwise) with a
+ * receptionist, a clinician and a manager.
+ */
+export async function addReviewPractice(odsCode: string, name: string, { goLiveDate = "2023-10-31" }: { goLiveDate?: string } = {}): Promise<ReviewPractice> {
+  const added = await addPractice({ odsCode, name, clinicalSystem: "emis", goLiveDate });
   if (!added.ok) throw new Error(added.error);
-  const practice: StaffContext["practice"] = { id: added.practice.id, odsCode, name, clinicalSystem: "emis", goLiveDate: "2023-10-31" };
+  const practice: StaffContext["practice"] = { id: added.practice.id, odsCode, name, clinicalSystem: "emis", goLiveDate };
   const staff = {} as Record<StaffRole, StaffContext>;
   for (const role of Object.keys(STAFF_NAMES) as StaffRole[]) {
     const email = `${role}@${odsCode.toLowerCase()}.example.org`;
@@ -73,11 +76,14 @@ export interface AddedPatient {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
+  /** The fields the patient was added with, so that a later import can send them again. */
+  fields: PatientFields;
 }
 
-export async function addPatient(practiceId: string, fields: PatientFields = {}): Promise<AddedPatient> {
+/** The patient's row as a clinical-system import brings it. */
+async function importPatientRow(practiceId: string, nhsNumber: string, fields: PatientFields): Promise<Omit<AddedPatient, "fields">> {
   const patient = {
-    nhsNumber: nextNhsNumber(),
+    nhsNumber,
     givenName: fields.givenName ?? "Ada",
     familyName: fields.familyName ?? "Lovelace",
     dateOfBirth: fields.dateOfBirth ?? "1970-01-01",
@@ -95,9 +101,24 @@ export async function addPatient(practiceId: string, fields: PatientFields = {})
       },
     ]),
   );
-  const id = ids.get(patient.nhsNumber)!;
-  if (fields.codes?.length) await recordCodes(practiceId, id, fields.codes);
-  return { id, ...patient };
+  return { id: ids.get(nhsNumber)!, ...patient };
+}
+
+export async function addPatient(practiceId: string, fields: PatientFields = {}): Promise<AddedPatient> {
+  const added = await importPatientRow(practiceId, nextNhsNumber(), fields);
+  if (fields.codes?.length) await recordCodes(practiceId, added.id, fields.codes);
+  return { ...added, fields };
+}
+
+/**
+ * The patient as a later clinical-system import shows them, with `changes` (a corrected date of
+ * birth, say); their coded history is left as it was.
+ */
+export async function reimportPatient(practiceId: string, patient: AddedPatient, changes: Omit<PatientFields, "codes">): Promise<AddedPatient> {
+  const fields = { ...patient.fields, ...changes };
+  const row = await importPatientRow(practiceId, patient.nhsNumber, fields);
+  if (row.id !== patient.id) throw new Error("a re-import made a new patient");
+  return { ...row, fields };
 }
 
 /** The patient's whole coded history as a later clinical-system import shows it (it replaces what was there). */

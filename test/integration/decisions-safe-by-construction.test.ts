@@ -1,6 +1,6 @@
 import type { Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ukLocalDay } from "../../app/domain/calendar";
+import { addDays, startOfUkDay, ukLocalDay } from "../../app/domain/calendar";
 import { createMailTransport } from "../../app/services/mail-transport.server";
 import { submitPatientRequest } from "../../app/services/patient-requests.server";
 import { getRequestReview } from "../../app/services/request-review.server";
@@ -16,6 +16,7 @@ import {
   placeRequest,
   receiveRequest,
   recordCodes,
+  reimportPatient,
   requestReader,
   stepNow,
   type AddedPatient,
@@ -228,6 +229,61 @@ describe("access decisions that are safe by construction", () => {
       expect(await read.outcomeMessages(requestId)).toMatchObject([{ template_key: "outcome-access-granted", channel: "letter", to_address: null }]);
     });
 
+    it("when an import brings a 104 recorded before the request arrived, lifted today: a clinician and counselling are needed, and the outcome goes by letter", async () => {
+      const patient = await addPatient(practice.id, { email: "late-import@example.org", contactIsPrivate: false });
+      // The last import showed no codes when she asked: she was told by email that her request arrived.
+      const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
+      expect(await read.request(requestId)).toMatchObject({ had_active_104: false });
+      // The next import shows a 104 recorded five days before she asked, and a 106 recorded today.
+      await recordCodes(practice.id, patient.id, [
+        { code: "104", on: dayFrom(now, -5) },
+        { code: "106", on: today },
+      ]);
+
+      const review = (await getRequestReview(as("reception"), requestId, now))!;
+      expect(review.patient).toMatchObject({ state: "review-cleared", enhancedReview: false });
+      expect(review.request.hadActive104).toBe(true);
+      expect(await step("reception", requestId, { kind: "decide", draft: draft("granted") })).toMatchObject({
+        ok: false,
+        kind: "refused",
+        reason: expect.stringMatching(/must go to clinician review/) as unknown,
+      });
+      await must("reception", requestId, { kind: "move", to: "clinician-review" });
+      const uncounselled = await step("clinician", requestId, { kind: "decide", draft: draft("granted") });
+      expect(uncounselled).toMatchObject({ ok: false, kind: "invalid", problems: FOUR_FIELDS.map((field) => ({ field })) });
+      await must("clinician", requestId, { kind: "decide", draft: draft("granted", { counselling: counselledOn(today) }) });
+      expect(await read.decisions(requestId)).toMatchObject([{ outcome: "granted", had_active_104: true, counselled_on: today }]);
+      await must("reception", requestId, { kind: "mark-actioned" });
+      // Her email is not private to her: only the arrival (sent before the 104 was known) went there.
+      expect(await messagesOfPatient(patient.id)).toEqual([
+        { template_key: "request-received", channel: "email", to_address: "late-import@example.org", status: "queued" },
+        { template_key: "outcome-access-granted", channel: "letter", to_address: null, status: "queued" },
+      ]);
+    });
+
+    it("when an unmatched request is linked to a patient whose 104 was recorded after it arrived and lifted since: flagged, and no email to an address not private to her", async () => {
+      const patient = await addPatient(practice.id, {
+        givenName: "Lena",
+        familyName: "Linked",
+        email: "household@example.org",
+        contactIsPrivate: false,
+        codes: [
+          { code: "104", on: dayFrom(now, -5) },
+          { code: "106", on: dayFrom(now, -2) },
+        ],
+      });
+      const requestId = await placeRequest(practice.id, { kind: "opt-in", state: "identity-check", patientId: null, receivedAt: new Date(now.getTime() - 10 * 86_400_000) });
+
+      await must("reception", requestId, { kind: "link", patientId: patient.id });
+      expect(await read.request(requestId)).toMatchObject({ state: "triage", had_active_104: true });
+      expect(await read.lastAudit(requestId, "request.linked")).toMatchObject({ hadActive104: true });
+      // "Request received" would go to an address others read: it is not sent at all.
+      expect(await messagesOfPatient(patient.id)).toEqual([]);
+      const review = (await getRequestReview(as("reception"), requestId, now))!;
+      expect(review.request.hadActive104).toBe(true);
+      expect(await step("reception", requestId, { kind: "decide", draft: draft("granted") })).toMatchObject({ ok: false, kind: "refused" });
+    });
+
     it("is set when a second submission joins the request while the patient has an active 104", async () => {
       const patient = await addPatient(practice.id, { email: "joined@example.org", contactIsPrivate: false });
       const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
@@ -248,6 +304,47 @@ describe("access decisions that are safe by construction", () => {
     });
   });
 
+  describe("a new submission", () => {
+    it("after her request was decided makes a new request: the decided one is unchanged", async () => {
+      const patient = await addPatient(practice.id, { email: "asks-again@example.org" });
+      const first = await receiveRequest(practice.id, patient.id, "opt-out", { optOutScope: "no-online-access" });
+      await must("reception", first.requestId, { kind: "decide", draft: draft("opt-out-recorded") });
+      const decided = await read.request(first.requestId);
+      expect(decided).toMatchObject({ state: "decided" });
+      const [decision] = await read.decisions(first.requestId);
+
+      const again = await receiveRequest(practice.id, patient.id, "opt-out", { optOutScope: "keep-appointments-and-prescriptions" });
+      expect(again.joined).toBe(false);
+      expect(again.requestId).not.toBe(first.requestId);
+      expect(await read.request(first.requestId)).toEqual(decided);
+      expect(await read.decisions(first.requestId)).toEqual([decision]);
+      const [submissions] = await db.admin<{ n: number }[]>`select count(*)::int as n from request_submissions where request_id = ${first.requestId}`;
+      expect(submissions!.n).toBe(1);
+      // The new request is decided on its own, on what she asks for now.
+      expect(await read.request(again.requestId)).toMatchObject({ state: "triage" });
+      expect((await getRequestReview(as("reception"), again.requestId, now))!.request.optOutScope).toBe("keep-appointments-and-prescriptions");
+    });
+  });
+
+  describe("marking a decision done in the clinical system", () => {
+    it("is refused for a grant whose patient an import has since shown to be under 16", async () => {
+      const patient = await addPatient(practice.id, { givenName: "Tom", familyName: "Teen", email: "tom@example.org" });
+      const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
+      await must("reception", requestId, { kind: "decide", draft: draft("granted") });
+      // The next import corrects his date of birth: he turns 16 tomorrow.
+      await reimportPatient(practice.id, patient, { dateOfBirth: bornYearsBefore(dayFrom(now, 1), 16) });
+
+      expect(await step("reception", requestId, { kind: "mark-actioned" })).toEqual({
+        ok: false,
+        kind: "refused",
+        reason: expect.stringMatching(/under 16: reopen the request/) as unknown,
+      });
+      expect(await read.request(requestId)).toMatchObject({ state: "decided" });
+      expect(await read.decisions(requestId)).toMatchObject([{ outcome: "granted", actioned_at: null }]);
+      expect(await read.outcomeMessages(requestId)).toEqual([]);
+    });
+  });
+
   describe("when the patient is told", () => {
     it("a grant: nothing at the decision, the outcome once the request is done in the clinical system", async () => {
       const patient = await addPatient(practice.id, { email: "timing@example.org" });
@@ -263,6 +360,39 @@ describe("access decisions that are safe by construction", () => {
       const [decision] = await read.decisions(requestId);
       expect(decision!.outcome_message_id).toBe(outcome!.id);
       expect((await getRequestReview(as("reception"), requestId, now))!.current!.told).toMatchObject({ state: "queued", channel: "email", messageId: outcome!.id });
+    });
+
+    it("a grant before the practice's go-live: the email waits for the go-live day and names it", async () => {
+      const goLive = dayFrom(now, 30);
+      const notYetLive = await addReviewPractice("S18002", "Not Yet Live Surgery", { goLiveDate: goLive });
+      const patient = await addPatient(notYetLive.id, { email: "waits-for-go-live@example.org" });
+      const { requestId } = await receiveRequest(notYetLive.id, patient.id, "opt-in");
+      await mustStep(db, notYetLive.as("reception"), requestId, { kind: "decide", draft: draft("granted") });
+      await mustStep(db, notYetLive.as("reception"), requestId, { kind: "mark-actioned" });
+
+      const [outcome, ...more] = await db.admin<{ id: string; next_attempt_at: Date; variables: { date: string }; status: string }[]>`
+        select id, next_attempt_at, variables, status::text from messages where request_id = ${requestId} and template_key = 'outcome-access-granted'`;
+      expect(more).toEqual([]);
+      // From the first moment of the go-live day, UK time, and not a moment before.
+      expect(ukLocalDay(outcome!.next_attempt_at)).toBe(goLive);
+      expect(ukLocalDay(new Date(outcome!.next_attempt_at.getTime() - 1))).toBe(addDays(goLive, -1));
+      const longDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" }).format(new Date(`${goLive}T12:00:00Z`));
+      expect(outcome!.variables.date).toBe(longDay);
+
+      // The outbox sends what is due (the "request received" email) but holds the outcome.
+      await deliverAll();
+      expect(await db.admin`select template_key::text, status::text from messages where patient_id = ${patient.id} order by created_at, id`).toEqual([
+        { template_key: "request-received", status: "sent" },
+        { template_key: "outcome-access-granted", status: "queued" },
+      ]);
+      const received = () => sink.received.filter((mail) => mail.to.includes("waits-for-go-live@example.org"));
+      expect(received()).toHaveLength(1);
+
+      // On the go-live day it goes, saying access starts then.
+      await db.admin`update messages set next_attempt_at = ${startOfUkDay(today)} where id = ${outcome!.id}`;
+      await deliverAll();
+      expect(received()).toHaveLength(2);
+      expect(received()[1]!.source.replace(/=\r?\n/g, "")).toContain(longDay);
     });
 
     it("rejected as unverified: never, and there is nothing to do in the clinical system", async () => {
@@ -438,6 +568,42 @@ describe("access decisions that are safe by construction", () => {
       await must("reception", requestId, { kind: "mark-actioned" });
       expect((await read.outcomeMessages(requestId)).map((m) => m.template_key)).toEqual(["outcome-access-granted", "outcome-access-not-granted"]);
       expect(await read.decisions(requestId)).toHaveLength(3);
+    });
+
+    it("corrected to the same outcome: the new decision points at the message already sent, and the page shows it sent", async () => {
+      const patient = await addPatient(practice.id, { email: "same-words@example.org" });
+      const { requestId } = await receiveRequest(practice.id, patient.id, "opt-in");
+      await must("reception", requestId, { kind: "decide", draft: draft("granted") });
+      await must("reception", requestId, { kind: "mark-actioned" });
+      await deliverAll();
+      const [sent] = await read.outcomeMessages(requestId);
+      expect(sent).toMatchObject({ template_key: "outcome-access-granted", status: "sent" });
+
+      await must("manager", requestId, { kind: "reopen", reason: "Identity method recorded wrongly" });
+      await must("reception", requestId, { kind: "decide", draft: draft("granted", { identityMethod: "photo-id" }) });
+      await must("reception", requestId, { kind: "mark-actioned" });
+      expect(await read.outcomeMessages(requestId)).toEqual([sent]);
+      const [superseded, current] = await read.decisions(requestId);
+      expect(superseded).toMatchObject({ outcome_message_id: sent!.id });
+      expect(current).toMatchObject({ superseded_at: null, outcome_message_id: sent!.id });
+      const review = (await getRequestReview(as("reception"), requestId, now))!;
+      expect(review.current!.told).toMatchObject({ state: "sent", channel: "email", messageId: sent!.id });
+    });
+
+    it("a request rejected as unverified before anyone knew who sent it goes back to identity check, and can then be linked", async () => {
+      const patient = await addPatient(practice.id, { givenName: "Una", familyName: "Unmatched", email: "una@example.org" });
+      const requestId = await placeRequest(practice.id, { kind: "opt-out", state: "identity-check", patientId: null, answers: { optOutScope: "no-online-access" } });
+      await must("reception", requestId, { kind: "decide", draft: draft("rejected-unverified", { identityMethod: "not-verified" }) });
+      await must("reception", requestId, { kind: "close" });
+      expect((await getRequestReview(as("manager"), requestId, now))!.reopen).toEqual({ to: "identity-check", check: { ok: true } });
+
+      await must("manager", requestId, { kind: "reopen", reason: "She phoned: the details she typed were her maiden name" });
+      expect(await read.request(requestId)).toMatchObject({ state: "identity-check" });
+      expect(await read.decisions(requestId)).toMatchObject([{ outcome: "rejected-unverified", superseded_reason: "She phoned: the details she typed were her maiden name" }]);
+      await must("reception", requestId, { kind: "link", patientId: patient.id });
+      expect(await read.request(requestId)).toMatchObject({ state: "triage" });
+      await must("reception", requestId, { kind: "decide", draft: draft("opt-out-recorded", { identityMethod: "known-to-staff" }) });
+      expect((await read.decisions(requestId)).map((d) => d.outcome)).toEqual(["rejected-unverified", "opt-out-recorded"]);
     });
 
     it("needs a reason, and a manager (or a clinician when the patient had an active 104)", async () => {

@@ -20,7 +20,9 @@ import { createCampaign } from "../../app/services/campaigns.server";
 import { resolvePersonalLink } from "../../app/services/personal-links.server";
 import { addPractice } from "../../app/services/practices.server";
 import type { StaffContext } from "../../app/services/staff-session.server";
+import { ukLocalDay } from "../../app/domain/calendar";
 import { readPdf, type PdfPage } from "../helpers/pdf-text";
+import { addReviewPractice, counselledOn, draft, mustStep, receiveRequest, type ReviewPractice } from "../helpers/review-fixtures";
 import { runCli } from "../helpers/run-command";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
@@ -247,32 +249,65 @@ describe("printed letters", () => {
     // confirmed at risk. A registration letter is as good as access: it goes only to a patient of
     // 16 or over, and, for one with an active 104 or confirmed at risk, only once a clinician has
     // granted access. A practice of its own, so these patients join no other test's campaign.
+    //
+    // A grant counts only while it answers the concerns as they stand: a clinician's, made knowing of
+    // the 104, after counselling, marked done in the clinical system, and later than every 104 and
+    // every at-risk review. Those grants are made here through the portal's own review steps, now.
     let safe: LetterActor;
-    const N = { adult: "9434765005", jane: "9434765013", rosa: "9434765021", mia: "9434765048", grant: "9434765056", sam: "9434765064", kit: "9434765072", rosaGranted: "9434765080", theo: "9434765099" };
-    let references = 0;
+    let portal: ReviewPractice;
+    const N = {
+      adult: "9434765005",
+      jane: "9434765013",
+      rosa: "9434765021",
+      mia: "9434765048",
+      grant: "9434765056",
+      sam: "9434765064",
+      kit: "9434765072",
+      rosaGranted: "9434765080",
+      theo: "9434765099",
+      declined: "9434765102",
+      notDone: "9434765110",
+      reviewedLater: "9434765129",
+    };
 
-    async function code(nhs: string, code: "104" | "106", recordedOn: string) {
+    const idOf = async (nhs: string) => {
+      const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+      return patient!.id;
+    };
+
+    async function code(nhs: string, code: "103" | "104" | "106", recordedOn: string) {
       await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
                      select ${safe.practiceId}, id, ${code}, ${recordedOn}, 'seed' from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
     }
 
-    async function review(nhs: string, outcome: "confirmed-at-risk" | "not-at-risk") {
+    async function review(nhs: string, outcome: "confirmed-at-risk" | "not-at-risk", reviewedAt: Date = new Date("2026-11-20T09:00:00Z")) {
       await db.admin`insert into at_risk_reviews (practice_id, patient_id, outcome, reviewed_by, reviewed_at)
-                     select ${safe.practiceId}, id, ${outcome}, ${safe.staffId}, '2026-11-20T09:00:00Z' from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+                     select ${safe.practiceId}, id, ${outcome}, ${safe.staffId}, ${reviewedAt} from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
     }
 
-    /** A clinician's grant of access after counselling, in force or corrected since (superseded). */
-    async function grant(nhs: string, { superseded = false, codeToEnter = "106" as string | null } = {}) {
-      const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${nhs} and practice_id = ${safe.practiceId}`;
+    /**
+     * An opt-in from a patient with a 104, granted by a clinician after counselling today and, unless
+     * `done` is false, marked done in the clinical system.
+     */
+    async function grantAfterCounselling(nhs: string, { done = true } = {}): Promise<string> {
+      const { requestId } = await receiveRequest(safe.practiceId, await idOf(nhs), "opt-in");
+      await mustStep(db, portal.as("reception"), requestId, { kind: "move", to: "clinician-review" });
+      await mustStep(db, portal.as("clinician"), requestId, { kind: "decide", draft: draft("granted", { counselling: counselledOn(ukLocalDay(new Date())) }) });
+      if (done) await mustStep(db, portal.as("reception"), requestId, { kind: "mark-actioned" });
+      return requestId;
+    }
+
+    /** A grant to a child (the portal would refuse it), written straight into the tables, every other condition met. */
+    async function childGrant(nhs: string) {
       const [request] = await db.admin<{ id: string }[]>`
         insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel, had_active_104)
-        values (${safe.practiceId}, ${`RQ-SAFE-${String.fromCharCode(65 + references++)}`}, 'opt-in', 'decided', ${patient!.id}, 'full', 'phone', true) returning id`;
+        values (${safe.practiceId}, 'RQ-SAFE-KIDS', 'opt-in', 'actioned', ${await idOf(nhs)}, 'full', 'phone', true) returning id`;
       await db.admin`
         insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, had_active_104,
-                               counselled_on, counselling_method, counselling_held_by, counselling_note, decided_by, decided_at, superseded_at, superseded_by, superseded_reason)
-        values (${safe.practiceId}, ${request!.id}, ${patient!.id}, 'granted', ${codeToEnter}, 'prospective-record', 'record-match', true,
+                               counselled_on, counselling_method, counselling_held_by, counselling_note, decided_by, decided_at, actioned_at, actioned_by)
+        values (${safe.practiceId}, ${request!.id}, ${await idOf(nhs)}, 'granted', null, 'prospective-record', 'record-match', true,
                 '2026-11-10', 'in-person', 'Dr Okafor', 'Talked through what the record holds.', ${safe.staffId}, '2026-11-12T10:00:00Z',
-                ${superseded ? "2026-11-13T10:00:00Z" : null}, ${superseded ? safe.staffId : null}, ${superseded ? "Decided in error" : null})`;
+                '2026-11-12T11:00:00Z', ${safe.staffId})`;
     }
 
     const counts = async () => {
@@ -290,10 +325,8 @@ describe("printed letters", () => {
     const MIA = "Row 5: Mia Patel cannot be sent a registration letter: they are under 16, and online access for under-16s (and proxy access) is arranged through the clinical system's own process, not with this letter.";
 
     beforeAll(async () => {
-      const c = await addPractice({ odsCode: "L30003", name: "Safe Letters Surgery", clinicalSystem: "emis" });
-      if (!c.ok) throw new Error("could not add the practice");
-      await db.admin`insert into staff_memberships (staff_user_id, practice_id, role) values (${emis.staffId}, ${c.practice.id}, 'reception')`;
-      safe = { practiceId: c.practice.id, staffId: emis.staffId, role: "reception" };
+      portal = await addReviewPractice("L30003", "Safe Letters Surgery");
+      safe = { practiceId: portal.id, staffId: portal.as("reception").user.id, role: "reception" };
       await addPatient(safe.practiceId, N.adult, { given_name: "Olu", family_name: "Adeyemi" });
       await addPatient(safe.practiceId, N.jane, { given_name: "Jane", family_name: "Smith" });
       await addPatient(safe.practiceId, N.rosa, { given_name: "Rosa", family_name: "Reyes" });
@@ -305,19 +338,23 @@ describe("printed letters", () => {
       await addPatient(safe.practiceId, N.rosaGranted, { given_name: "Rhona", family_name: "Reviewed" });
       // The command line produces letters on the real day: ten years old whenever the tests run.
       await addPatient(safe.practiceId, N.theo, { given_name: "Theo", family_name: "Little", date_of_birth: `${new Date().getUTCFullYear() - 10}-01-01` });
+      await addPatient(safe.practiceId, N.declined, { given_name: "Dee", family_name: "Declined" });
+      await addPatient(safe.practiceId, N.notDone, { given_name: "Nia", family_name: "Notyet" });
+      await addPatient(safe.practiceId, N.reviewedLater, { given_name: "Ray", family_name: "Later" });
       await code(N.jane, "104", "2024-01-01");
       // Rosa's 104 was lifted by a 106, yet the clinician's review confirms her at risk: the review wins.
       await code(N.rosa, "104", "2024-01-01");
       await code(N.rosa, "106", "2024-06-01");
       await review(N.rosa, "confirmed-at-risk");
       await code(N.grant, "104", "2024-01-01");
-      await grant(N.grant);
+      await grantAfterCounselling(N.grant);
       await code(N.sam, "104", "2024-01-01");
-      await grant(N.sam, { superseded: true });
-      await grant(N.kit, { codeToEnter: null });
+      const corrected = await grantAfterCounselling(N.sam);
+      await mustStep(db, portal.as("clinician"), corrected, { kind: "reopen", reason: "Counselling note belongs to another patient" });
+      await childGrant(N.kit);
       await code(N.rosaGranted, "104", "2024-01-01");
       await review(N.rosaGranted, "confirmed-at-risk");
-      await grant(N.rosaGranted);
+      await grantAfterCounselling(N.rosaGranted);
       await review(N.adult, "not-at-risk");
     });
 
@@ -349,7 +386,7 @@ describe("printed letters", () => {
       expect(await counts()).toEqual(before);
     });
 
-    it("gives the letter to a patient with an active 104 or confirmed at risk once a clinician's grant is in force", async () => {
+    it("gives the letter to a patient with an active 104 or confirmed at risk once a clinician's grant after counselling is done", async () => {
       const before = await counts();
       const result = await prepareRegistrationLetters(
         safe,
@@ -359,7 +396,7 @@ describe("printed letters", () => {
           { row: 4, nhsNumber: N.adult, accountId: "2000000007", linkageKey: "SS11-TT22-UU33" },
         ],
         { largePrint: false },
-        NOW,
+        new Date(),
       );
       const text = letters(await writePdf(result)).map(flat);
       expect(text).toHaveLength(3);
@@ -370,6 +407,39 @@ describe("printed letters", () => {
       const after = await counts();
       expect(after.letters).toBe(before.letters + 3);
       expect(after.audit).toBe(before.audit + 3);
+    });
+
+    const problemsOf = async (nhs: string) => (await registrationProblems(safe, one(nhs), new Date())).map((p) => p.message);
+    const active104 = (name: string) => `Row 2: ${name} cannot be sent a registration letter: they have an active 104, so a clinician must grant access before a registration letter is sent.`;
+
+    it("counts a grant made without knowing of a 104 recorded after it for nothing", async () => {
+      // A patient who had declined (103) asks for access: reception may grant it, as she has no 104.
+      await code(N.declined, "103", "2025-03-01");
+      const { requestId } = await receiveRequest(safe.practiceId, await idOf(N.declined), "opt-in");
+      await mustStep(db, portal.as("reception"), requestId, { kind: "decide", draft: draft("granted") });
+      await mustStep(db, portal.as("reception"), requestId, { kind: "mark-actioned" });
+      expect(await problemsOf(N.declined)).toEqual([]);
+      // The next import shows a 104 recorded today, after the grant: no one counselled her about it.
+      await code(N.declined, "104", ukLocalDay(new Date()));
+      expect(await problemsOf(N.declined)).toEqual([active104("Dee Declined")]);
+    });
+
+    it("counts a clinician's grant after counselling only once it is done in the clinical system", async () => {
+      await code(N.notDone, "104", "2024-01-01");
+      const requestId = await grantAfterCounselling(N.notDone, { done: false });
+      expect(await problemsOf(N.notDone)).toEqual([active104("Nia Notyet")]);
+      await mustStep(db, portal.as("reception"), requestId, { kind: "mark-actioned" });
+      expect(await problemsOf(N.notDone)).toEqual([]);
+    });
+
+    it("counts a grant for nothing once a clinician's at-risk review after it confirms the patient at risk", async () => {
+      await code(N.reviewedLater, "104", "2024-01-01");
+      await grantAfterCounselling(N.reviewedLater);
+      expect(await problemsOf(N.reviewedLater)).toEqual([]);
+      await review(N.reviewedLater, "confirmed-at-risk", new Date());
+      expect(await problemsOf(N.reviewedLater)).toEqual([
+        "Row 2: Ray Later cannot be sent a registration letter: a clinician has confirmed them at risk in the at-risk review, so a clinician must grant access before a registration letter is sent.",
+      ]);
     });
 
     it("counts a grant that was corrected (superseded) for nothing", async () => {
@@ -428,13 +498,26 @@ describe("printed letters", () => {
     });
 
     it("tells a patient with no email the outcome of their request by post, under the same rules as the email", async () => {
-      const decided = async (nhsNumber: string, outcome: string) => {
+      /**
+       * A request decided on 19 November; when `done`, marked done in the clinical system on the 20th,
+       * with the outcome letter queued then, as the portal does for a patient with no email.
+       */
+      const decided = async (nhsNumber: string, outcome: "opt-out-recorded" | "rejected-unverified", { done = true } = {}) => {
         const [patient] = await db.admin<{ id: string }[]>`select id from patients where nhs_number = ${nhsNumber}`;
         const [request] = await db.admin<{ id: string }[]>`
           insert into requests (practice_id, reference, kind, state, patient_id, identity_match, channel)
-          values (${emis.practiceId}, ${`RQ-LTTR-${nhsNumber.slice(-4).replace(/[01]/g, "2")}`}, 'opt-out', 'decided', ${patient!.id}, 'full', 'phone') returning id`;
-        await db.admin`insert into decisions (practice_id, request_id, patient_id, outcome, access_level, identity_method, decided_by, decided_at)
-                       values (${emis.practiceId}, ${request!.id}, ${patient!.id}, ${outcome}, ${outcome === "rejected-unverified" ? null : "none"}, 'record-match', ${emis.staffId}, '2026-11-20T10:00:00Z')`;
+          values (${emis.practiceId}, ${`RQ-LTTR-${nhsNumber.slice(-4).replace(/[01]/g, "2")}`}, 'opt-out', ${done ? "actioned" : "decided"}, ${patient!.id}, 'full', 'phone') returning id`;
+        const optedOut = outcome === "opt-out-recorded";
+        const [decision] = await db.admin<{ id: string }[]>`
+          insert into decisions (practice_id, request_id, patient_id, outcome, code_to_enter, access_level, identity_method, decided_by, decided_at, actioned_at, actioned_by)
+          values (${emis.practiceId}, ${request!.id}, ${patient!.id}, ${outcome}, ${optedOut ? "103" : null}, ${optedOut ? "none" : null}, 'record-match', ${emis.staffId},
+                  '2026-11-19T10:00:00Z', ${done && optedOut ? "2026-11-20T10:00:00Z" : null}, ${done && optedOut ? emis.staffId : null}) returning id`;
+        if (done && optedOut) {
+          const [message] = await db.admin<{ id: string }[]>`
+            insert into messages (practice_id, request_id, patient_id, channel, template_key, variables)
+            values (${emis.practiceId}, ${request!.id}, ${patient!.id}, 'letter', 'outcome-opt-out-recorded', ${db.admin.json({ date: "20 November 2026" })}) returning id`;
+          await db.admin`update decisions set outcome_message_id = ${message!.id} where id = ${decision!.id}`;
+        }
         return request!.id;
       };
       const sian = await decided(NHS.welsh, "opt-out-recorded");
@@ -449,14 +532,12 @@ describe("printed letters", () => {
 
       const unverified = await decided(NHS.hostile, "rejected-unverified");
       expect(await outcomeLetterProblem(emis, unverified)).toBe("This request has no outcome to tell the patient by letter.");
-      await db.admin`insert into coded_entries (practice_id, patient_id, code, recorded_on, source)
-                     select ${emis.practiceId}, id, '104', '2024-01-01', 'seed' from patients where nhs_number = ${NHS.long}`;
-      const atRisk = await decided(NHS.long, "opt-out-recorded");
-      expect(await prepareOutcomeLetter(emis, atRisk, { largePrint: false }, NOW)).toMatchObject({
+      // Told only when it is true: nothing before the change is done in the clinical system.
+      const notDone = await decided(NHS.long, "opt-out-recorded", { done: false });
+      expect(await prepareOutcomeLetter(emis, notDone, { largePrint: false }, NOW)).toMatchObject({
         ok: false,
-        problems: [{ message: expect.stringContaining("not marked private") }],
+        problems: [{ message: "The patient is told once the change is marked done in the clinical system: there is nothing to tell them yet." }],
       });
-      await db.admin`delete from coded_entries where patient_id = (select id from patients where nhs_number = ${NHS.long})`;
     });
 
     it("marks a batch printed once, audited", async () => {

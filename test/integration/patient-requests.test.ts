@@ -126,6 +126,27 @@ describe("online requests", () => {
     expect(await admin`select id from messages where template_key = 'request-received'`).toHaveLength(1);
   });
 
+  it("makes a new request, never a join, once the earlier one has been decided", async () => {
+    const [earlier] = await admin`select id from requests where patient_id = ${ann} and kind = 'opt-out'`;
+    // Staff decide it (only its state matters to a new submission).
+    await admin`update requests set state = 'decided' where id = ${earlier!.id}`;
+    const [decided] = await admin`select state, version from requests where id = ${earlier!.id}`;
+
+    const sent = await sendOnline(ANN, "opt-out", { optOutScope: "keep-appointments-and-prescriptions" });
+    expect(sent.status).toBe(302);
+    const rows = await admin`select id, state, version from requests where patient_id = ${ann} and kind = 'opt-out' order by received_at`;
+    expect(rows.map((r) => [r.id === earlier!.id, r.state])).toEqual([
+      [true, "decided"],
+      [false, "triage"],
+    ]);
+    expect(rows[0]).toMatchObject({ version: decided!.version });
+    const [count] = await admin`select count(*)::int as n from request_submissions where request_id = ${earlier!.id}`;
+    expect(count!.n).toBe(2);
+    // The new request is one of its own: she is told it arrived, under its own reference.
+    const received = await admin`select request_id from messages where template_key = 'request-received' order by created_at`;
+    expect(received.map((m) => m.request_id)).toEqual([earlier!.id, rows[1]!.id]);
+  });
+
   it("refuses the sixth failed attempt for one identity within an hour, with the same page, storing nothing", async () => {
     const stranger = { ...ANN, givenName: "Eve", familyName: "Guess", nhsNumber: "", dateOfBirthYear: "1950", postcode: "B1 1AA" };
     const pages: string[] = [];

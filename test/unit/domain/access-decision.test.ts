@@ -37,6 +37,7 @@ import {
   REQUEST_STATES,
   checkTransition,
   nextStates,
+  reopenTarget,
   type DecisionOutcome,
   type RequestKind,
   type RequestState,
@@ -978,7 +979,10 @@ function takeStep(m: RequestModel, step: Extract<Event, { type: "step" }>, seen:
     }
     return;
   }
-  if (REOPENED_FROM.includes(from) && (to === "triage" || to === "clinician-review")) {
+  if (REOPENED_FROM.includes(from) && (to === "identity-check" || to === "triage" || to === "clinician-review")) {
+    // Where it goes back to is reopenTarget's: identity check only for a request with no patient yet.
+    expect(to).toBe(reopenTarget({ kind: m.kind, hadActive104: m.hadActive104, identityMatched: m.identityMatched }));
+    if (to === "identity-check") seen.add("reopened to have its patient found");
     if (m.messages.some((message) => message.status === "sent")) seen.add("reopened after the patient was told");
     for (const message of m.messages) if (message.status === "queued") message.status = "cancelled";
     m.superseded.push(m.current!);
@@ -1081,7 +1085,9 @@ const at = (overrides: Partial<NewRequest>): RequestModel =>
   newRequest({ kind: "opt-in", optOutScope: null, receivedDay: 320, identityMatched: true, state: "default", hidden104: false, birth: { adult: ADULT }, email: "sam@example.org", contactIsPrivate: false, ...overrides });
 
 // Journeys walked every time before the random ones (picks index nextStates(), e.g. from
-// "received": 0 identity check, 1 triage; from "decided": 0 actioned, 1 closed, 2 triage, 3 clinician review).
+// "received": 0 identity check, 1 triage; from "decided": 0 actioned, 1 closed, 2 identity check,
+// 3 triage, 4 clinician review; from "actioned": 0 closed, 1 identity check, 2 triage, 3 clinician
+// review; from "closed": 0 identity check, 1 triage, 2 clinician review).
 interface JourneyEnd {
   state: RequestState;
   decisions: DecisionOutcome[];
@@ -1114,6 +1120,7 @@ const JOURNEY_ENDS: JourneyEnd[] = [
       ["outcome-access-granted", "queued"],
     ],
   },
+  { state: "actioned", decisions: ["rejected-unverified", "opt-out-recorded"], told: [["outcome-opt-out-recorded", "queued"]] },
 ];
 
 const JOURNEY_NAMES = [
@@ -1121,21 +1128,37 @@ const JOURNEY_NAMES = [
   "granted by reception; a 104 is recorded before it is done: held back, reopened, the clinician decides",
   "granted and done, but corrected before the message went: it is withdrawn, and sent once",
   "a 15-year-old's request is outside this service; after the 16th birthday a manager reopens it and it is granted",
+  "an unlinked request rejected as unverified; a manager reopens it to identity check, the patient is found, and the opt-out recorded",
 ];
 
 const JOURNEYS: Array<[RequestModel, Event[]]> = [
   [
     at({ state: "enhanced-review" }),
-    [to(1, "system"), to(0, "reception"), to(1, "clinician", grantAfterCounselling), to(0, "reception"), { type: "messages-sent" }, to(2, "clinician"), to(1, "clinician", withhold), to(0, "reception")],
+    [to(1, "system"), to(0, "reception"), to(1, "clinician", grantAfterCounselling), to(0, "reception"), { type: "messages-sent" }, to(3, "clinician"), to(1, "clinician", withhold), to(0, "reception")],
   ],
   [
     at({}),
-    [to(1, "system"), to(1, "reception", grant), { type: "104-recorded" }, to(0, "reception"), to(3, "manager"), to(1, "clinician", withhold), to(0, "manager")],
+    [to(1, "system"), to(1, "reception", grant), { type: "104-recorded" }, to(0, "reception"), to(4, "manager"), to(1, "clinician", withhold), to(0, "manager")],
   ],
-  [at({}), [to(1, "system"), to(1, "manager", grant), to(0, "manager"), to(1, "manager"), to(1, "manager", grant), to(0, "manager")]],
+  [at({}), [to(1, "system"), to(1, "manager", grant), to(0, "manager"), to(2, "manager"), to(1, "manager", grant), to(0, "manager")]],
   [
     at({ birth: { near16: 20 } }),
-    [to(1, "system"), to(1, "reception", { outcome: { pick: 0, any: "outside-service" } }), { type: "messages-sent" }, { type: "days-pass", days: 30 }, to(1, "system"), to(0, "manager"), to(1, "manager", grant), to(0, "reception")],
+    [to(1, "system"), to(1, "reception", { outcome: { pick: 0, any: "outside-service" } }), { type: "messages-sent" }, { type: "days-pass", days: 30 }, to(1, "system"), to(1, "manager"), to(1, "manager", grant), to(0, "reception")],
+  ],
+  [
+    at({ kind: "opt-out", optOutScope: FULL, identityMatched: false }),
+    [
+      to(0, "system"),
+      to(1, "reception", { outcome: { pick: 0, any: "rejected-unverified" } }),
+      to(1, "system"),
+      // Reopening to triage is refused: the request has no patient yet.
+      to(1, "manager"),
+      to(0, "manager"),
+      { type: "identity-confirmed" },
+      to(0, "reception"),
+      to(1, "reception", { outcome: { pick: 0, any: "opt-out-recorded" } }),
+      to(0, "reception"),
+    ],
   ],
 ];
 
@@ -1174,6 +1197,7 @@ describe("request lifecycle: property — no sequence of legal actions reaches a
         "decided for a patient who turned 16 during the request",
         "message withdrawn by a correction",
         "reopened after the patient was told",
+        "reopened to have its patient found",
         "told",
       ].sort(),
     );

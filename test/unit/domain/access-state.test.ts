@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   ACCESS_STATES,
   effectiveAccessState,
+  had104Since,
   reviewOutcome,
   type AccessHistory,
   type AccessState,
   type CodedEntry,
 } from "../../../app/domain/access-state";
 import { CODE_KEYS, type CodeKey } from "../../../app/domain/codes";
-import { recordedAtInstant, recordedOnDay, type RecordedAt } from "../../../app/domain/recorded-at";
+import { compareRecorded, recordedAtInstant, recordedOnDay, type RecordedAt } from "../../../app/domain/recorded-at";
 
 const at = (iso: string): RecordedAt => recordedAtInstant(new Date(iso));
 const on = (day: string): RecordedAt => recordedOnDay(day);
@@ -405,5 +406,66 @@ describe("reviewOutcome", () => {
   it("ignores 103s: they are weighed separately", () => {
     expect(reviewOutcome([coded("103", on("2023-01-01"))])).toBe("none");
     expect(reviewOutcome([coded("104", on("2023-01-01")), coded("103", on("2023-02-01"))])).toBe("enhanced-review");
+  });
+});
+
+describe("had104Since: whether a request's patient had an active 104 at any point since it arrived", () => {
+  // The request arrived at 10:00 on 1 May 2024 (UK time); "today" is 20 May.
+  const since = at("2024-05-01T09:00:00Z");
+  const cases: Array<[string, CodedEntry[], boolean]> = [
+    ["a 104 recorded before the request and lifted by a 106 after it", [coded("104", on("2024-04-26")), coded("106", on("2024-05-20"))], true],
+    [
+      // An import that reached the portal only on 20 May still shows the 104 as recorded on 30 April:
+      // the history, not the day it arrived, says the patient had the 104 when they asked.
+      "a 104 recorded before the request that an import brought only after it, lifted since",
+      [coded("104", at("2024-04-30T08:00:00Z")), coded("106", at("2024-05-20T08:00:00Z"))],
+      true,
+    ],
+    ["a 104 recorded after the request arrived and lifted since", [coded("104", on("2024-05-05")), coded("106", on("2024-05-10"))], true],
+    ["a 104 and the 106 that lifted it, both before the request", [coded("104", on("2024-03-01")), coded("106", on("2024-04-01"))], false],
+    ["a date-only 104 on the day the request arrived, lifted since", [coded("104", on("2024-05-01")), coded("106", on("2024-05-10"))], true],
+    // The 106 may have been recorded after she asked: when unsure, she had the 104.
+    ["a 104 recorded before the request, lifted by a date-only 106 on the day it arrived", [coded("104", on("2024-04-26")), coded("106", on("2024-05-01"))], true],
+    ["a 104 recorded before the request, lifted by a 106 an hour before it arrived", [coded("104", on("2024-04-26")), coded("106", at("2024-05-01T08:00:00Z"))], false],
+    ["a 104 tied with a 106 when the request arrived, lifted since", [coded("104", on("2024-04-01")), coded("106", on("2024-04-01")), coded("106", on("2024-05-10"))], true],
+    ["a 104 still active", [coded("104", on("2024-03-01"))], true],
+    ["a 106 alone", [coded("106", on("2024-03-01"))], false],
+    ["a 103 alone", [coded("103", on("2024-05-05"))], false],
+    ["no codes at all", [], false],
+  ];
+  it.each(cases.map(([name, entries, had]) => ({ name, entries, had })))("$name → $had", ({ entries, had }) => {
+    expect(had104Since({ entries }, since)).toBe(had);
+  });
+
+  it("counts a date-only request day against a 104 recorded and lifted at any time that day", () => {
+    const history = { entries: [coded("104", at("2024-05-01T16:00:00Z")), coded("106", at("2024-05-01T18:00:00Z"))] };
+    expect(had104Since(history, on("2024-05-01"))).toBe(true);
+    expect(had104Since(history, on("2024-05-02"))).toBe(false);
+  });
+
+  const recordedAt = fc.oneof(
+    fc.constantFrom("2024-03-30", "2024-03-31", "2024-04-01").map((day) => on(day)),
+    fc.constantFrom("2024-03-30T12:00:00Z", "2024-03-30T23:30:00Z", "2024-03-31T00:30:00Z", "2024-03-31T12:00:00Z", "2024-04-01T08:00:00Z").map((iso) => at(iso)),
+  );
+  const entries = fc.array(fc.record({ code: fc.constantFrom(...CODE_KEYS), recordedAt }), { maxLength: 8 });
+
+  it("is true whenever a 104 was active when the request arrived (as the history now shows it) or is active now", () => {
+    fc.assert(
+      fc.property(entries, recordedAt, (history, when) => {
+        const upToThen = history.filter((entry) => compareRecorded(entry.recordedAt, when) <= 0);
+        const activeThen = effectiveAccessState({ entries: upToThen }).enhancedReview;
+        const activeNow = effectiveAccessState({ entries: history }).enhancedReview;
+        if (activeThen || activeNow) expect(had104Since({ entries: history }, when)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("is false for a history without a 104", () => {
+    fc.assert(
+      fc.property(entries, recordedAt, (history, when) => {
+        expect(had104Since({ entries: history.filter((entry) => entry.code !== "104") }, when)).toBe(false);
+      }),
+    );
   });
 });

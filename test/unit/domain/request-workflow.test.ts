@@ -57,6 +57,10 @@ const EDGES: Edge[] = [
   { from: "actioned", to: "clinician-review", actors: ["clinician", "manager"], ctx: { ...atRiskOptIn, kind: "withdraw-opt-out", outcome: "granted" } },
   { from: "closed", to: "triage", actors: ["manager"], ctx: { ...matchedOptIn, outcome: "rejected-unverified" } },
   { from: "closed", to: "clinician-review", actors: ["clinician", "manager"], ctx: { ...atRiskOptIn, outcome: "granted", decisionHadActive104: true } },
+  // Reopening a request rejected before anyone knew who sent it: back to finding the patient.
+  { from: "decided", to: "identity-check", actors: ["manager"], ctx: { ...matchedOptIn, identityMatched: false, outcome: "rejected-unverified" } },
+  { from: "actioned", to: "identity-check", actors: ["manager"], ctx: { ...matchedOptIn, kind: "opt-out", identityMatched: false, outcome: "opt-out-recorded" } },
+  { from: "closed", to: "identity-check", actors: ["manager"], ctx: { ...matchedOptIn, identityMatched: false, outcome: "rejected-unverified" } },
 ];
 
 const refusal = (reason: RegExp) => ({ ok: false, reason: expect.stringMatching(reason) });
@@ -84,8 +88,8 @@ describe("request states", () => {
     }
     expect(reached).toEqual(new Set(REQUEST_STATES));
     for (const state of REQUEST_STATES) expect(nextStates(state).length).toBeGreaterThan(0);
-    // A closed request only ever goes back to where a new decision is made.
-    expect([...nextStates("closed")].sort()).toEqual(["clinician-review", "triage"]);
+    // A closed request only ever goes back to where a new decision is made, or where its patient is found.
+    expect([...nextStates("closed")].sort()).toEqual(["clinician-review", "identity-check", "triage"]);
   });
 });
 
@@ -103,7 +107,12 @@ describe("checkTransition: who may make each transition", () => {
 describe("checkTransition: refusals", () => {
   it.each<[string, RequestState, RequestState, Actor, TransitionContext, RegExp]>([
     ["skipping triage", "received", "decided", "system", { ...matchedOptIn, outcome: "granted" }, /cannot move from received to decided/],
-    ["going back to identity check", "actioned", "identity-check", "manager", matchedOptIn, /cannot move from actioned to identity check/],
+    // Only reopening goes back to identity check, and only for a request with no patient yet.
+    ["going back to identity check before a decision", "triage", "identity-check", "manager", matchedOptIn, /cannot move from triage to identity check/],
+    ["reopening a request with a known patient to identity check", "actioned", "identity-check", "manager", { ...matchedOptIn, outcome: "granted" }, /goes back to triage/],
+    ["reopening an at-risk request with a known patient to identity check", "closed", "identity-check", "clinician", { ...atRiskOptIn, outcome: "granted" }, /goes back to clinician review/],
+    ["reopening an unlinked request to triage", "closed", "triage", "manager", { ...matchedOptIn, identityMatched: false, outcome: "rejected-unverified" }, /goes back to identity check/],
+    ["reopening an unlinked request by reception", "decided", "identity-check", "reception", { ...matchedOptIn, identityMatched: false, outcome: "rejected-unverified" }, /Only a practice manager can reopen/],
     ["deciding a closed request without reopening it", "closed", "decided", "manager", { ...matchedOptIn, outcome: "granted" }, /cannot move from closed to decided/],
     ["staying put", "triage", "triage", "manager", matchedOptIn, /cannot move from triage to triage/],
     ["staff routing a new request", "received", "triage", "reception", matchedOptIn, /Only the portal/],
@@ -460,6 +469,21 @@ describe("checkTransition: whole journeys", () => {
         ["actioned", "manager", { outcome: "granted" }],
       ],
       { kind: "withdraw-opt-out", hadActive104: false, identityMatched: true, outcome: "withheld" },
+    );
+  });
+
+  it("an unverified request rejected, reopened by a manager to identity check, then linked and decided", () => {
+    walk(
+      [
+        ["identity-check", "system"],
+        ["decided", "reception", { outcome: "rejected-unverified" }],
+        ["closed", "system", { outcome: "rejected-unverified" }],
+        ["identity-check", "manager", { outcome: "rejected-unverified" }],
+        ["triage", "reception", { identityMatched: true }],
+        ["decided", "reception", { identityMatched: true }],
+        ["actioned", "reception", { identityMatched: true }],
+      ],
+      { kind: "opt-out", hadActive104: false, identityMatched: false, outcome: "opt-out-recorded" },
     );
   });
 
