@@ -102,3 +102,20 @@ export function formatLongUkDate(instant: Date): string {
 export function formatLongDay(day: string): string {
   return formatLongUkDate(new Date(`${day}T12:00:00Z`));
 }
+
+const ukWallClockFormat = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "2026-11-21 14:03:07", UK time: sorts as text and reads as a date and time in a spreadsheet. */
+export function ukWallClock(instant: Date): string {
+  const part = Object.fromEntries(ukWallClockFormat.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+}

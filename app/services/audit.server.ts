@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withPractice, withoutPractice } from "../../db/tenancy.server";
 import type { Executor } from "../../db/executor.server";
 import { actionLabel, actorPhrase, auditContent, describeAuditEvent, type AuditNames } from "../content/audit";
-import { isIsoDay, nextDay, startOfUkDay, ukLocalDay } from "../domain/calendar";
+import { isIsoDay, nextDay, startOfUkDay, ukLocalDay, ukWallClock } from "../domain/calendar";
 import { toCsv } from "../domain/csv-out";
 import { parseNhsNumber, type NhsNumberProblem } from "../domain/nhs-number";
 import {
@@ -216,22 +216,6 @@ export async function searchAuditTrail(context: StaffContext, query: AuditPageQu
 
 export type AuditCsvResult = { ok: true; csv: string; filename: string; rows: number } | { ok: false; patientProblem: NhsNumberProblem };
 
-const csvTime = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
-
-/** "2026-11-21 14:03:07", UK time: sorts as text and reads as a date in a spreadsheet. */
-function csvWhen(instant: Date): string {
-  const part = Object.fromEntries(csvTime.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
-}
 
 /**
  * Every entry the page would show on all its pages, newest first, as a CSV: the same sentences,
@@ -248,7 +232,7 @@ export async function auditTrailCsv(context: StaffContext, query: AuditQuery, no
     const names = await namesFor(tx, practiceId, rows, staff);
     const records = rows.map((row) => {
       const entry = toEntry(row, names);
-      return [csvWhen(entry.occurredAt), entry.actorName ?? entry.who, entry.actorRole, entry.sentence, actionLabel(entry.action)];
+      return [ukWallClock(entry.occurredAt), entry.actorName ?? entry.who, entry.actorRole, entry.sentence, actionLabel(entry.action)];
     });
     if (found.length > AUDIT_CSV_LIMIT) records.push(["", "", "", auditContent.csvTruncated(AUDIT_CSV_LIMIT), ""]);
     await appendAuditEvent(tx, {

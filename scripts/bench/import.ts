@@ -1,3 +1,4 @@
+import { ukWallClock } from "../../app/domain/calendar";
 import { randomInt } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
@@ -229,21 +230,6 @@ function latest(codes: SyntheticCode[], code: SyntheticCode["code"]): string | n
   return last.recordedAt ? ukWallClock(new Date(last.recordedAt)) : last.recordedOn;
 }
 
-const london = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
-
-function ukWallClock(instant: Date): string {
-  const part = Object.fromEntries(london.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
-}
 
 async function createBenchmarkPractice() {
   for (let attempt = 0; attempt < 10; attempt += 1) {
