@@ -91,7 +91,10 @@ export function effectiveAccessState(history: AccessHistory): EffectiveAccess {
  * counts both ways: when unsure, the patient is treated as having had the 104.
  */
 export function had104Since(history: AccessHistory, since: RecordedAt): boolean {
-  const asThen = history.entries.filter((entry) => !isRecordedStrictlyAfter(entry.recordedAt, since));
+  // As it stood then: a 106 counts only if recorded strictly before (one the same day may be later).
+  const asThen = history.entries.filter((entry) =>
+    entry.code === "106" ? isRecordedStrictlyAfter(since, entry.recordedAt) : !isRecordedStrictlyAfter(entry.recordedAt, since),
+  );
   if (reviewOutcomeIsActive(reviewOutcome(asThen)) || reviewOutcomeIsActive(reviewOutcome(history.entries))) return true;
   return history.entries.some((entry) => entry.code === "104" && !isRecordedStrictlyAfter(since, entry.recordedAt));
 }

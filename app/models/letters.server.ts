@@ -99,7 +99,9 @@ export async function listRegistrationFacts(tx: Tx, practiceId: string, patientI
     tx<{ patientId: string; outcome: DecisionOutcome; codeToEnter: CodeKey | null; decidedAt: string; confirmedAt: string | null }[]>`
       select patient_id as "patientId", outcome, code_to_enter as "codeToEnter", decided_at as "decidedAt", confirmed_at as "confirmedAt"
       from decisions
-      where practice_id = ${practiceId} and patient_id = any(${ids}::uuid[]) and superseded_at is null`,
+      where practice_id = ${practiceId} and patient_id = any(${ids}::uuid[]) and superseded_at is null
+        -- A grant not yet done in the clinical system has lifted nothing there.
+        and (outcome <> 'granted' or actioned_at is not null)`,
   ]);
   return {
     patients: [...patients],

@@ -20,8 +20,8 @@ import {
   listIdentityCandidates,
   markRequestHadActive104,
 } from "../models/requests.server";
-import { accessStateOfPatient } from "./access-states.server";
 import { contactRuleFor, messageRoute } from "../domain/access-decision";
+import { patientAt104 } from "./request-facts.server";
 import { resolvePersonalLink } from "./personal-links.server";
 
 // Patients' requests (issue 6, DESIGN §2 "Identity"). Whatever happens here
@@ -117,11 +117,12 @@ export async function storeSubmission(
 ): Promise<{ requestId: string; reference: string; shownReference: string; joined: boolean }> {
   const { practiceId, kind, match, now, staff } = input;
   const patientId = match.kind === "full" ? match.patientId : null;
-  const [open, access] = patientId
-    ? await Promise.all([findOpenRequest(tx, practiceId, patientId, kind), accessStateOfPatient(tx, practiceId, patientId)])
+  // Decided once, when it arrives (and set again whenever a 104 is seen later): DESIGN §2. A request
+  // staff enter with an earlier received day counts a 104 the patient had since that day.
+  const [open, at104] = patientId
+    ? await Promise.all([findOpenRequest(tx, practiceId, patientId, kind), patientAt104(tx, practiceId, patientId, staff?.receivedAt ?? now)])
     : [null, null];
-  // Decided once, when it arrives (and set again whenever a 104 is seen later): DESIGN §2.
-  const activeNow = access?.enhancedReview ?? false;
+  const activeNow = at104?.had104 ?? false;
   let requestId: string;
   let reference: string;
   let joined = false;
